@@ -1,0 +1,104 @@
+"""Load YAML spec files, keeping the line of every value.
+
+PyYAML's constructor throws positions away, so documents are composed into nodes and converted
+here: each value's location is recorded under its path (a tuple of keys and indexes), which is
+what jsonschema reports for an error. Duplicate mapping keys, which PyYAML silently overwrites,
+are errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import SpecError, SpecErrors
+
+Location = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One spec file: its data, and the line where each value in it starts."""
+
+    file: str
+    data: Any
+    lines: dict[Location, int] = field(repr=False)
+
+    def line(self, location: Location) -> int:
+        """The line of the deepest recorded value on ``location`` (1 when nothing is recorded)."""
+        for end in range(len(location), -1, -1):
+            if location[:end] in self.lines:
+                return self.lines[location[:end]]
+        return 1
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    pass
+
+
+def load_text(text: str, file: str) -> Document:
+    """Parse one YAML document; raise SpecErrors naming the file and line on any failure."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise SpecErrors([SpecError(file, line, "", f"not valid YAML: {error.problem}")]) from None
+    except yaml.YAMLError as error:
+        raise SpecErrors([SpecError(file, 1, "", f"not valid YAML: {error}")]) from None
+    lines: dict[Location, int] = {}
+    errors: list[SpecError] = []
+    data = None if node is None else _convert(node, (), lines, errors, file)
+    if errors:
+        raise SpecErrors(errors)
+    return Document(file, data, lines)
+
+
+def load_file(path: Path, display: str) -> Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise SpecErrors([SpecError(display, 1, "", f"not UTF-8 text: {error.reason}")]) from None
+    return load_text(text, display)
+
+
+def _convert(
+    node: yaml.Node, at: Location, lines: dict[Location, int], errors: list[SpecError], file: str
+) -> Any:
+    lines[at] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                errors.append(SpecError(file, key_node.start_mark.line + 1, _dotted(at), "keys must be plain scalars"))
+                continue
+            key = str(_scalar(key_node, errors, file))
+            if key in result:
+                errors.append(
+                    SpecError(file, key_node.start_mark.line + 1, _dotted(at + (key,)), "duplicate key")
+                )
+                continue
+            result[key] = _convert(value_node, at + (key,), lines, errors, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, at + (i,), lines, errors, file) for i, item in enumerate(node.value)]
+    return _scalar(node, errors, file)
+
+
+def _scalar(node: yaml.Node, errors: list[SpecError], file: str) -> Any:
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay text: the checker parses them, so "2019-02-30" gets a message about dates
+        # rather than a constructor traceback, and bounds like "today - 1 year" share one path.
+        return node.value
+    try:
+        return _Constructor().construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as error:
+        errors.append(SpecError(file, node.start_mark.line + 1, "", f"unreadable value {node.value!r}: {error}"))
+        return None
+
+
+def _dotted(location: Location) -> str:
+    return ".".join(str(part) for part in location)

@@ -1,0 +1,257 @@
+"""Checked documents → the IR, with the semantic rules that need more than one value at a time.
+
+Errors are collected as values while building; the caller raises them together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import constraints as cons
+from .errors import SpecError
+from .ir import Api, Default, Endpoint, Field, HttpStatus, Param, Retry, Rule, Source
+from .load import Document
+from .names import PARAM_RESERVED, is_python_name, pascal, python_name
+from .tree import FlatField, build_tree
+
+_COMPARABLE = frozenset({"date", "integer", "number"})
+
+
+class _Builder:
+    """Holds the error list so helpers can report without threading it through every call."""
+
+    def __init__(self) -> None:
+        self.errors: list[SpecError] = []
+
+    def error(self, doc: Document, at: tuple[str | int, ...], field: str, message: str) -> None:
+        self.errors.append(SpecError(doc.file, doc.line(at), field, message))
+
+    # -- api.yaml ---------------------------------------------------------------------------
+
+    def api(self, doc: Document) -> tuple[dict[str, Any], Field]:
+        data = doc.data
+        flats = [self.flat(doc, ("envelope", i), raw) for i, raw in enumerate(data["envelope"])]
+        slots = [flat for flat in flats if flat.holds_result]
+        if len(slots) != 1:
+            self.error(doc, ("envelope",), "envelope", f"needs exactly one field with holds_result, found {len(slots)}")
+        for key in ("http", "statuses"):
+            entries = data["status_codes"]["http"] if key == "http" else data["retry"]["statuses"]
+            section = ("status_codes", "http") if key == "http" else ("retry", "statuses")
+            for i, entry in enumerate(entries):
+                status = entry["status"] if isinstance(entry, dict) else entry
+                low, high = _status_range(status)
+                if low > high:
+                    self.error(doc, section + (i,), ".".join(section), f"range {status!r} runs backwards")
+        low, high = data["status_codes"]["task_range"]
+        if not low <= data["status_codes"]["success"] <= high:
+            self.error(doc, ("status_codes", "success"), "status_codes.success", f"{data['status_codes']['success']} is outside task_range {low}-{high}")
+        root = FlatField("", "object", "The response envelope shared by every endpoint.", None, None, False, Source(doc.file, doc.line(("envelope",))))
+        envelope = build_tree(flats, root, "Response", "", self.errors)
+        return data, envelope
+
+    # -- endpoint files ---------------------------------------------------------------------
+
+    def endpoint(self, doc: Document, result_path: str, prefix: str) -> Endpoint:
+        data = doc.data
+        group = data["path"].strip("/").split("/")[0]
+        params = tuple(self.param(doc, i, raw) for i, raw in enumerate(data["params"]))
+        self.unique(doc, "params", [(p.name, p.attr) for p in params])
+        by_name = {param.name: param for param in params}
+        rules = tuple(self.rule(doc, i, raw, by_name) for i, raw in enumerate(data.get("rules", [])))
+        if (data["body"] == "none") != (not params):
+            self.error(doc, ("body",), "body", "an endpoint has a body exactly when it has parameters")
+        if data["method"] == "GET" and data["body"] != "none":
+            self.error(doc, ("body",), "body", "a GET request carries no body")
+        class_prefix = pascal(group) + pascal(data["name"])
+        root_line = doc.line(("response",))
+        root = FlatField(result_path, "string[]", "One result of the task.", None, None, False, Source(doc.file, root_line))
+        flats = [self.flat(doc, ("response", i), raw) for i, raw in enumerate(data["response"])]
+        for flat in flats:
+            if flat.holds_result:
+                self.error(doc, (), flat.name, "holds_result belongs to the envelope in api.yaml")
+        result = build_tree(flats, root, class_prefix + "Result", class_prefix, self.errors, below=result_path)
+        today = None
+        if "examples_today" in data:
+            bound = cons.parse_date_bound(data["examples_today"])
+            if bound is None or bound.absolute is None:
+                self.error(doc, ("examples_today",), "examples_today", f"{data['examples_today']!r} is not a date (yyyy-mm-dd)")
+            else:
+                today = bound.absolute
+        return Endpoint(
+            name=data["name"],
+            group=group,
+            title=data["title"],
+            method=data["method"],
+            path=prefix + data["path"],
+            docs_url=data["docs_url"],
+            page=data.get("page"),
+            description=data["description"].strip(),
+            body=data["body"],
+            params=params,
+            rules=rules,
+            result=result,
+            examples_today=today,
+            class_prefix=class_prefix,
+            spec_file=doc.file,
+        )
+
+    def param(self, doc: Document, index: int, raw: dict[str, Any]) -> Param:
+        at: tuple[str | int, ...] = ("params", index)
+        name = raw["name"]
+
+        def report_at(scope: tuple[str, ...]) -> cons.Report:
+            return lambda key, message: self.error(doc, at + scope + (key,), f"{name}.{key}", message)
+
+        param_type = raw["type"]
+        items = raw.get("items")
+        if param_type == "array" and items is None and "filter" not in raw:
+            self.error(doc, at + ("type",), f"{name}.items", "an array parameter needs items (or a filter)")
+        if param_type != "array" and items is not None:
+            self.error(doc, at + ("items",), f"{name}.items", f"does not apply to a {param_type} parameter")
+        constraints = cons.build_constraints(raw, param_type, report_at(()))
+        item_constraints = cons.build_constraints(items, items["type"], report_at(("items",))) if items else ()
+        default = None
+        if "default" in raw:
+            value, applied_by = raw["default"]["value"], raw["default"]["applied_by"]
+            problem = cons.check_value(value, constraints, param_type)
+            if problem:
+                self.error(doc, at + ("default",), f"{name}.default", problem)
+            if param_type == "date" and applied_by == "client":
+                bound = cons.parse_date_bound(value)
+                if bound is not None and bound.is_relative:
+                    self.error(doc, at + ("default",), f"{name}.default", "a client-side default must be a fixed value")
+            default = Default(value, applied_by)
+        if raw.get("required") and default is not None:
+            self.error(doc, at + ("default",), f"{name}.default", "a required parameter cannot have a default")
+        return Param(
+            name=name,
+            attr=self.attr(doc, at, name, raw.get("attr"), PARAM_RESERVED),
+            type=param_type,
+            item_type=items["type"] if items else None,
+            required=bool(raw.get("required", False)),
+            description=raw["description"].strip(),
+            default=default,
+            constraints=constraints,
+            item_constraints=item_constraints,
+            examples=tuple(raw.get("examples", ())),
+            recovered=raw.get("recovered"),
+            source=Source(doc.file, doc.line(at)),
+        )
+
+    def rule(self, doc: Document, index: int, raw: dict[str, Any], params: dict[str, Param]) -> Rule:
+        at: tuple[str | int, ...] = ("rules", index)
+        rule = Rule(raw["left"], raw["op"], raw["right"], raw["description"], Source(doc.file, doc.line(at)))
+        kinds = []
+        for side in ("left", "right"):
+            param = params.get(raw[side])
+            if param is None:
+                self.error(doc, at + (side,), rule.name, f"{side} names no parameter: {raw[side]!r}")
+            elif param.type not in _COMPARABLE:
+                self.error(doc, at + (side,), rule.name, f"{raw[side]!r} is a {param.type}, which cannot be ordered")
+            else:
+                kinds.append("number" if param.type == "integer" else param.type)
+        if len(kinds) == 2 and kinds[0] != kinds[1]:
+            self.error(doc, at, rule.name, f"compares a {kinds[0]} with a {kinds[1]}")
+        return rule
+
+    # -- shared helpers ---------------------------------------------------------------------
+
+    def flat(self, doc: Document, at: tuple[str | int, ...], raw: dict[str, Any]) -> FlatField:
+        return FlatField(
+            name=raw["name"],
+            doc_type=raw["type"],
+            description=raw["description"].strip(),
+            attr=raw.get("attr"),
+            recovered=raw.get("recovered"),
+            holds_result=bool(raw.get("holds_result", False)),
+            source=Source(doc.file, doc.line(at)),
+        )
+
+    def attr(self, doc: Document, at: tuple[str | int, ...], name: str, given: str | None, reserved: frozenset[str]) -> str:
+        if given is None:
+            return python_name(name, reserved)
+        if not is_python_name(given) or given in reserved:
+            self.error(doc, at + ("attr",), f"{name}.attr", f"{given!r} is not a usable Python name")
+        return given
+
+    def unique(self, doc: Document, section: str, names: list[tuple[str, str]]) -> None:
+        seen_names: dict[str, int] = {}
+        seen_attrs: dict[str, str] = {}
+        for index, (name, attr) in enumerate(names):
+            if name in seen_names:
+                self.error(doc, (section, index), name, f"duplicate name (first defined on line {doc.line((section, seen_names[name]))})")
+                continue
+            if attr in seen_attrs:
+                self.error(doc, (section, index), name, f"Python name {attr!r} is also used by {seen_attrs[attr]!r}")
+            seen_names[name] = index
+            seen_attrs[attr] = name
+
+
+def build_api(api_doc: Document, endpoint_docs: list[Document]) -> tuple[Api | None, list[SpecError]]:
+    """The IR for one api.yaml and its endpoint files, or None with every error found."""
+    builder = _Builder()
+    data, envelope = builder.api(api_doc)
+    slot = next((node for node in envelope.walk() if node.holds_result), None)
+    result_path = slot.path if slot else "tasks.result"
+    endpoints = [builder.endpoint(doc, result_path, data["path_prefix"]) for doc in endpoint_docs]
+    _check_unique_endpoints(builder, endpoints, endpoint_docs)
+    if builder.errors:
+        return None, builder.errors
+    codes = data["status_codes"]
+    api = Api(
+        package=data["package"]["name"],
+        distribution=data["package"]["distribution"],
+        version=data["package"]["version"],
+        description=data["package"]["description"],
+        base_url=data["base_url"],
+        path_prefix=data["path_prefix"],
+        auth_header=data["auth"]["header"],
+        auth_env_var=data["auth"]["env_var"],
+        success_code=codes["success"],
+        task_range=(codes["task_range"][0], codes["task_range"][1]),
+        http_statuses=tuple(
+            HttpStatus(*_status_range(entry["status"]), entry["kind"], pascal(entry["kind"]) + "Error")
+            for entry in codes["http"]
+        ),
+        retry=Retry(
+            max_retries=data["retry"]["max_retries"],
+            statuses=tuple(_status_range(status) for status in data["retry"]["statuses"]),
+            initial_delay=float(data["retry"]["initial_delay"]),
+            max_delay=float(data["retry"]["max_delay"]),
+        ),
+        timeout=float(data["timeout"]),
+        envelope=envelope,
+        endpoints=tuple(sorted(endpoints, key=lambda e: (e.group, e.name))),
+        spec_file=api_doc.file,
+    )
+    return api, []
+
+
+def _check_unique_endpoints(builder: _Builder, endpoints: list[Endpoint], docs: list[Document]) -> None:
+    by_name: dict[str, Endpoint] = {}
+    by_path: dict[str, Endpoint] = {}
+    by_class: dict[str, Endpoint] = {}
+    for endpoint, doc in zip(endpoints, docs):
+        for seen, key, what, at in (
+            (by_name, endpoint.qualified_name, "endpoint name", "name"),
+            (by_path, endpoint.path, "path", "path"),
+            (by_class, endpoint.class_prefix, "class name", "name"),
+        ):
+            if key in seen:
+                builder.error(doc, (at,), at, f"duplicate {what} {key!r}: also in {seen[key].spec_file}")
+            else:
+                seen[key] = endpoint
+    models: dict[str, str] = {}
+    for endpoint in endpoints:
+        for node in endpoint.result.walk():
+            if node.model and models.setdefault(node.model, endpoint.spec_file) != endpoint.spec_file:
+                builder.errors.append(
+                    SpecError(endpoint.spec_file, node.source.line, node.path, f"model name {node.model!r} is also made by {models[node.model]}")
+                )
+
+
+def _status_range(status: int | str) -> tuple[int, int]:
+    if isinstance(status, int):
+        return status, status
+    low, _, high = status.partition("-")
+    return int(low), int(high)

@@ -1,0 +1,25 @@
+"""Shared paths and the IR of the real specs, built once per session."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = ROOT / "spec"
+DOCS_DIR = ROOT / "docs" / "api-pages"
+TESTS_DIR = ROOT / "tests"
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from generator.ir import Api  # noqa: E402
+from generator.pipeline import build_ir  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def api() -> Api:
+    """The IR of the real spec/ directory."""
+    return build_ir(SPEC_DIR)
