@@ -11,9 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
 DOCS_DIR = ROOT / "docs" / "api-pages"
 TESTS_DIR = ROOT / "tests"
+GENERATED_DIR = ROOT / "generated"
 
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# The generator is imported from the checkout, and so is the generated package: the tests exercise
+# exactly the committed generated/ tree, with nothing installed by hand.
+for path in (ROOT, GENERATED_DIR):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 from generator.ir import Api  # noqa: E402
 from generator.pipeline import build_ir  # noqa: E402
