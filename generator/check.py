@@ -36,10 +36,16 @@ def check_document(document: Document, role: str) -> list[SpecError]:
     for error in _validators()[role].iter_errors(document.data):
         location = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            # Point at the unknown key itself, not at the mapping that holds it.
-            allowed = error.schema.get("properties", {})
-            location += (min(key for key in error.instance if key not in allowed),)
-        errors.append(SpecError(document.file, document.line(location), _field(document.data, location), _message(error)))
+            # One error per unknown key, each on the key's own line.
+            allowed = sorted(_schema(error).get("properties", {}))
+            for key in sorted(set(error.instance) - set(allowed)):
+                at = (*location, key)
+                message = f"unknown key {key!r} (allowed: {', '.join(allowed)})"
+                errors.append(SpecError(document.file, document.line(at), _field(document.data, at), message))
+            continue
+        errors.append(
+            SpecError(document.file, document.line(location), _field(document.data, location), _message(error))
+        )
     return errors
 
 
@@ -60,17 +66,18 @@ def _field(data: Any, location: tuple[str | int, ...]) -> str:
     return ".".join(parts).replace(".[", "[")
 
 
+def _schema(error: jsonschema.ValidationError) -> dict[str, Any]:
+    """The subschema that failed (jsonschema types it loosely)."""
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
 def _message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed))
-        return f"unknown key {extra[0]!r} (allowed: {', '.join(allowed)})"
     if error.validator == "required":
         return error.message.replace(" is a required property", " is required")
     if error.validator == "type":
         return f"{error.instance!r} is not of type {error.validator_value}"
     if error.validator == "enum":
-        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        return f"{error.instance!r} is not one of {', '.join(map(str, _schema(error)['enum']))}"
     if error.validator == "oneOf":
         return f"{error.instance!r} does not match any allowed form"
     return error.message

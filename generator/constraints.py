@@ -18,12 +18,12 @@ from .ir import (
     FilterExpression,
     Format,
     MaxDate,
+    Maximum,
     MaxItems,
     MaxLength,
     MinDate,
-    MinItems,
     Minimum,
-    Maximum,
+    MinItems,
     MinLength,
     OneOf,
 )
@@ -68,7 +68,13 @@ def parse_date_bound(value: Any) -> DateBound | None:
         if amount is None:
             return DateBound(text)
         offset = int(amount) * (-1 if sign == "-" else 1)
-        return DateBound(text, **{_UNITS.get(unit, unit): offset})
+        unit = _UNITS.get(unit, unit)
+        return DateBound(
+            text,
+            years=offset if unit == "years" else 0,
+            months=offset if unit == "months" else 0,
+            days=offset if unit == "days" else 0,
+        )
     try:
         return DateBound(text, absolute=dt.date.fromisoformat(text))
     except ValueError:
@@ -86,8 +92,8 @@ def matches_type(value: Any, param_type: str) -> bool:
 
 def build_constraints(spec: dict[str, Any], param_type: str, report: Report) -> tuple[Constraint, ...]:
     """The constraints one spec mapping (a parameter, or its ``items``) states, in a fixed order."""
-    for key in APPLIES_TO:
-        if key in spec and param_type not in APPLIES_TO[key]:
+    for key, types in APPLIES_TO.items():
+        if key in spec and param_type not in types:
             report(key, f"does not apply to a {param_type} parameter")
     out: list[Constraint] = []
     if param_type in APPLIES_TO["enum"] and "enum" in spec:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from importlib.metadata import version
 from pathlib import Path
 
 import black
+from black.mode import TargetVersion
 
 from .errors import GenerationError
 
-MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY310})
-_KEY_PREFIX = f"{black.__version__}|{MODE.line_length}|{sorted(v.name for v in MODE.target_versions)}|"
+MODE = black.Mode(line_length=100, target_versions={TargetVersion.PY310})
+_KEY_PREFIX = f"{version('black')}|{MODE.line_length}|{sorted(v.name for v in MODE.target_versions)}|"
 
 
 def format_files(files: dict[str, str], cache_dir: Path | None) -> dict[str, str]:

@@ -44,9 +44,7 @@ def load_text(text: str, file: str) -> Document:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise SpecErrors([SpecError(file, line, "", f"not valid YAML: {error.problem}")]) from None
+        raise SpecErrors([SpecError(file, _error_line(error, text), "", f"not valid YAML: {error.problem}")]) from None
     except yaml.YAMLError as error:
         raise SpecErrors([SpecError(file, 1, "", f"not valid YAML: {error}")]) from None
     lines: dict[Location, int] = {}
@@ -55,6 +53,16 @@ def load_text(text: str, file: str) -> Document:
     if errors:
         raise SpecErrors(errors)
     return Document(file, data, lines)
+
+
+def _error_line(error: yaml.MarkedYAMLError, text: str) -> int:
+    """The line to blame: where the problem is, unless that is past the end of the file (an
+    unclosed bracket is found only at the end), in which case where the construct began."""
+    last = max(1, len(text.splitlines()))
+    for mark in (error.problem_mark, error.context_mark):
+        if mark is not None and mark.line + 1 <= last:
+            return mark.line + 1
+    return last
 
 
 def load_file(path: Path, display: str) -> Document:

@@ -52,7 +52,7 @@ def compare(files: dict[str, str], out_dir: Path, label: str) -> Drift:
     changed = tuple(path for path in files if path in current and current[path] != files[path])
     missing = tuple(path for path in files if path not in current)
     orphaned = tuple(path for path in current if path not in files)
-    chunks = []
+    chunks: list[str] = []
     for path in sorted(changed + missing + orphaned):
         chunks.extend(
             difflib.unified_diff(

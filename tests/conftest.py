@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = ROOT / "spec"
 DOCS_DIR = ROOT / "docs" / "api-pages"
 TESTS_DIR = ROOT / "tests"
 GENERATED_DIR = ROOT / "generated"
+CI_EXAMPLES = 200
+FUZZ_EXAMPLES = 5000
 
 # The generator is imported from the checkout, and so is the generated package: the tests exercise
 # exactly the committed generated/ tree, with nothing installed by hand.
@@ -27,3 +31,23 @@ from generator.pipeline import build_ir  # noqa: E402
 def api() -> Api:
     """The IR of the real spec/ directory."""
     return build_ir(SPEC_DIR)
+
+
+# Hypothesis profiles: "ci" (the default) is derandomized so every run checks the same examples;
+# "fuzz" (`nox -s fuzz`, or HYPOTHESIS_PROFILE=fuzz) searches far longer with fresh randomness.
+settings.register_profile(
+    "ci",
+    max_examples=CI_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
