@@ -266,8 +266,8 @@ def is_generic(node: ir.Field) -> bool:
 _DESCRIBERS: dict[type[ir.Constraint], Callable[[Any], str]] = {
     ir.MinLength: lambda c: f"at least {c.value} characters",
     ir.MaxLength: lambda c: f"at most {c.value} characters",
-    ir.MinItems: lambda c: f"at least {c.value} items",
-    ir.MaxItems: lambda c: f"at most {c.value} items",
+    ir.MinItems: lambda c: f"at least {c.value} item{'' if c.value == 1 else 's'}",
+    ir.MaxItems: lambda c: f"at most {c.value} item{'' if c.value == 1 else 's'}",
     ir.Minimum: lambda c: f">= {c.value}",
     ir.Maximum: lambda c: f"<= {c.value}",
     ir.OneOf: lambda c: "one of " + ", ".join(str(v) for v in c.values),

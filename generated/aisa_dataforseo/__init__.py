@@ -3,16 +3,19 @@
 # spec/backlinks/index.yaml, spec/on_page/links.yaml. Do not edit: change the spec or the template
 # and regenerate.
 
-"""Typed Python client for the DataForSEO API served through the AIsa gateway"""
+"""Typed Python client for the DataForSEO API served through the AIsa gateway."""
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 
+# Not ``typing.TYPE_CHECKING``: importing typing alone would triple the package's import time.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._client import (
         APIResponse,
         AsyncClient,

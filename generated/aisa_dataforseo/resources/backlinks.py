@@ -63,7 +63,7 @@ class Backlinks(SyncResource):
                 "cnn.com", "bbc.com", "yelp.com", "https://www.apple.com/iphone/",
                 "https://ahrefs.com/blog/", "ibm.com", "https://variety.com/",
                 "https://stackoverflow.com/", "www.trustpilot.com" ]
-                Rules: required; at least 1 items; at most 1000 items; each item a domain without
+                Rules: required; at least 1 item; at most 1000 items; each item a domain without
                 scheme, or an absolute http(s) URL.
             date_from: starting date of the time range optional field this field indicates the date
                 which will be used as a threshold for new and lost backlinks; the backlinks that
@@ -74,7 +74,7 @@ class Backlinks(SyncResource):
                 date -(minus) one year; e.g. if today is 2021-10-13, minimum date_from will be
                 2020-10-13. date format: "yyyy-mm-dd" example: "2021-01-01"
                 Rules: on or after today - 1 year; default (applied by the server when omitted):
-                today - 1 month.
+                "today - 1 month".
             tag: user-defined task identifier optional field the character limit is 255 you can use
                 this parameter to identify the task and match it with the result you will find the
                 specified tag value in the data object of the response
@@ -118,12 +118,12 @@ class Backlinks(SyncResource):
                 specified with absolute URL (including http:// or https://) you can specify up to
                 1000 pages, domains, or subdomains in each request. note that the URLs you set in a
                 single request cannot belong to more than 100 different domains.
-                Rules: required; at least 1 items; at most 1000 items; from at most 100 different
+                Rules: required; at least 1 item; at most 1000 items; from at most 100 different
                 domains; each item a domain without scheme, or an absolute http(s) URL.
             include_subdomains: indicates if the subdomains of the target will be included in the
                 search optional field if set to false, the subdomains will be ignored default value:
                 true
-                Rules: default (applied by the server when omitted): True.
+                Rules: default (applied by the server when omitted): true.
             rank_scale: defines the scale used for calculating and displaying the rank,
                 domain_from_rank, and page_from_rank values optional field you can use this
                 parameter to choose whether rank values are presented on a 0–100 or 0–1000 scale
@@ -132,7 +132,7 @@ class Backlinks(SyncResource):
                 one_thousand learn more about how this parameter works and how ranking metrics are
                 calculated in this Help Center article
                 Rules: one of one_hundred, one_thousand; default (applied by the server when
-                omitted): one_thousand.
+                omitted): "one_thousand".
             tag: user-defined task identifier optional field the character limit is 255 you can use
                 this parameter to identify the task and match it with the result you will find the
                 specified tag value in the data object of the response
@@ -180,11 +180,11 @@ class Backlinks(SyncResource):
                 you don’t specify this field, the minimum value will be used by default date format:
                 "yyyy-mm-dd" example: "2019-01-15"
                 Rules: on or after 2019-01-01; default (applied by the server when omitted):
-                2019-01-01.
+                "2019-01-01".
             date_to: ending date of the time range optional field if you don’t specify this field,
                 the today’s date will be used by default date format: "yyyy-mm-dd" example:
                 "2019-01-15"
-                Rules: on or before today; default (applied by the server when omitted): today.
+                Rules: on or before today; default (applied by the server when omitted): "today".
             rank_scale: defines the scale used for calculating and displaying the rank,
                 domain_from_rank, and page_from_rank values optional field you can use this
                 parameter to choose whether rank values are presented on a 0–100 or 0–1000 scale
@@ -193,7 +193,7 @@ class Backlinks(SyncResource):
                 one_thousand learn more about how this parameter works and how ranking metrics are
                 calculated in this Help Center article
                 Rules: one of one_hundred, one_thousand; default (applied by the server when
-                omitted): one_thousand.
+                omitted): "one_thousand".
             tag: user-defined task identifier optional field the character limit is 255 you can use
                 this parameter to identify the task and match it with the result you will find the
                 specified tag value in the data object of the response
@@ -273,7 +273,7 @@ class AsyncBacklinks(AsyncResource):
                 "cnn.com", "bbc.com", "yelp.com", "https://www.apple.com/iphone/",
                 "https://ahrefs.com/blog/", "ibm.com", "https://variety.com/",
                 "https://stackoverflow.com/", "www.trustpilot.com" ]
-                Rules: required; at least 1 items; at most 1000 items; each item a domain without
+                Rules: required; at least 1 item; at most 1000 items; each item a domain without
                 scheme, or an absolute http(s) URL.
             date_from: starting date of the time range optional field this field indicates the date
                 which will be used as a threshold for new and lost backlinks; the backlinks that
@@ -284,7 +284,7 @@ class AsyncBacklinks(AsyncResource):
                 date -(minus) one year; e.g. if today is 2021-10-13, minimum date_from will be
                 2020-10-13. date format: "yyyy-mm-dd" example: "2021-01-01"
                 Rules: on or after today - 1 year; default (applied by the server when omitted):
-                today - 1 month.
+                "today - 1 month".
             tag: user-defined task identifier optional field the character limit is 255 you can use
                 this parameter to identify the task and match it with the result you will find the
                 specified tag value in the data object of the response
@@ -328,12 +328,12 @@ class AsyncBacklinks(AsyncResource):
                 specified with absolute URL (including http:// or https://) you can specify up to
                 1000 pages, domains, or subdomains in each request. note that the URLs you set in a
                 single request cannot belong to more than 100 different domains.
-                Rules: required; at least 1 items; at most 1000 items; from at most 100 different
+                Rules: required; at least 1 item; at most 1000 items; from at most 100 different
                 domains; each item a domain without scheme, or an absolute http(s) URL.
             include_subdomains: indicates if the subdomains of the target will be included in the
                 search optional field if set to false, the subdomains will be ignored default value:
                 true
-                Rules: default (applied by the server when omitted): True.
+                Rules: default (applied by the server when omitted): true.
             rank_scale: defines the scale used for calculating and displaying the rank,
                 domain_from_rank, and page_from_rank values optional field you can use this
                 parameter to choose whether rank values are presented on a 0–100 or 0–1000 scale
@@ -342,7 +342,7 @@ class AsyncBacklinks(AsyncResource):
                 one_thousand learn more about how this parameter works and how ranking metrics are
                 calculated in this Help Center article
                 Rules: one of one_hundred, one_thousand; default (applied by the server when
-                omitted): one_thousand.
+                omitted): "one_thousand".
             tag: user-defined task identifier optional field the character limit is 255 you can use
                 this parameter to identify the task and match it with the result you will find the
                 specified tag value in the data object of the response
@@ -390,11 +390,11 @@ class AsyncBacklinks(AsyncResource):
                 you don’t specify this field, the minimum value will be used by default date format:
                 "yyyy-mm-dd" example: "2019-01-15"
                 Rules: on or after 2019-01-01; default (applied by the server when omitted):
-                2019-01-01.
+                "2019-01-01".
             date_to: ending date of the time range optional field if you don’t specify this field,
                 the today’s date will be used by default date format: "yyyy-mm-dd" example:
                 "2019-01-15"
-                Rules: on or before today; default (applied by the server when omitted): today.
+                Rules: on or before today; default (applied by the server when omitted): "today".
             rank_scale: defines the scale used for calculating and displaying the rank,
                 domain_from_rank, and page_from_rank values optional field you can use this
                 parameter to choose whether rank values are presented on a 0–100 or 0–1000 scale
@@ -403,7 +403,7 @@ class AsyncBacklinks(AsyncResource):
                 one_thousand learn more about how this parameter works and how ranking metrics are
                 calculated in this Help Center article
                 Rules: one of one_hundred, one_thousand; default (applied by the server when
-                omitted): one_thousand.
+                omitted): "one_thousand".
             tag: user-defined task identifier optional field the character limit is 255 you can use
                 this parameter to identify the task and match it with the result you will find the
                 specified tag value in the data object of the response
