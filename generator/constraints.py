@@ -31,7 +31,8 @@ from .ir import (
 Report = Callable[[str, str], None]
 """Called with (spec key, message) for each broken rule."""
 
-_RELATIVE = re.compile(r"^today(?:\s*([+-])\s*(\d+)\s*(day|days|month|months|year|years))?$")
+# Offsets are capped at six digits: anything larger leaves the calendar (year 1 to 9999).
+_RELATIVE = re.compile(r"^today(?:\s*([+-])\s*(\d{1,6})\s*(day|days|month|months|year|years))?$")
 _UNITS = {"day": "days", "month": "months", "year": "years"}
 
 # Which parameter types each constraint key applies to.
@@ -57,6 +58,11 @@ PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "date": (str,),
 }
+
+
+def article(noun: str) -> str:
+    """``an integer``, ``a string``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def parse_date_bound(value: Any) -> DateBound | None:
@@ -94,13 +100,13 @@ def build_constraints(spec: dict[str, Any], param_type: str, report: Report) -> 
     """The constraints one spec mapping (a parameter, or its ``items``) states, in a fixed order."""
     for key, types in APPLIES_TO.items():
         if key in spec and param_type not in types:
-            report(key, f"does not apply to a {param_type} parameter")
+            report(key, f"does not apply to {article(param_type)} parameter")
     out: list[Constraint] = []
     if param_type in APPLIES_TO["enum"] and "enum" in spec:
         values = tuple(spec["enum"])
         for value in values:
             if not matches_type(value, param_type):
-                report("enum", f"value {value!r} is not a {param_type}")
+                report("enum", f"value {value!r} is not {article(param_type)}")
         out.append(OneOf(values))
     pairs: list[tuple[str, str, type[Any], type[Any]]] = [
         ("min_length", "max_length", MinLength, MaxLength),
@@ -142,12 +148,23 @@ def _date_bounds(spec: dict[str, Any], report: Report) -> list[Constraint]:
         if bound is None:
             report(key, f"{spec[key]!r} is not a date (yyyy-mm-dd) or 'today [+|- N days|months|years]'")
             continue
+        if not _in_calendar(bound):
+            report(key, f"{spec[key]!r} reaches outside the calendar (years 1 to 9999)")
+            continue
         bounds[key] = bound
         out.append(cls(bound))
     low, high = bounds.get("min_date"), bounds.get("max_date")
     if low and high and _always_after(low, high):
         report("min_date", f"min_date {low.text!r} is after max_date {high.text!r}")
     return out
+
+
+def _in_calendar(bound: DateBound) -> bool:
+    try:
+        bound.resolve(dt.date(2024, 2, 29))
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def _always_after(low: DateBound, high: DateBound) -> bool:
@@ -179,8 +196,17 @@ def check_value(value: Any, constraints: tuple[Constraint, ...], param_type: str
             if isinstance(constraint, MaxDate) and day > limit.absolute:
                 return f"{day} is after max_date {limit.text}"
         return None
-    if param_type != "array" and not matches_type(value, param_type):
-        return f"{value!r} is not a {param_type}"
+    if param_type == "array":
+        if not isinstance(value, list):
+            return f"{value!r} is not an array"
+        for constraint in constraints:
+            if isinstance(constraint, MinItems) and len(value) < constraint.value:
+                return f"{value!r} has fewer items than min_items {constraint.value}"
+            if isinstance(constraint, MaxItems) and len(value) > constraint.value:
+                return f"{value!r} has more items than max_items {constraint.value}"
+        return None
+    if not matches_type(value, param_type):
+        return f"{value!r} is not {article(param_type)}"
     for constraint in constraints:
         if isinstance(constraint, OneOf) and value not in constraint.values:
             return f"{value!r} is not one of {list(constraint.values)}"

@@ -44,12 +44,19 @@ def load_text(text: str, file: str) -> Document:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        raise SpecErrors([SpecError(file, _error_line(error, text), "", f"not valid YAML: {error.problem}")]) from None
-    except yaml.YAMLError as error:
-        raise SpecErrors([SpecError(file, 1, "", f"not valid YAML: {error}")]) from None
+        problem = _one_line(str(error.problem))
+        raise SpecErrors([SpecError(file, _error_line(error, text), "", f"not valid YAML: {problem}")]) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise SpecErrors([SpecError(file, line, "", f"not valid YAML: {_one_line(error.reason)} {chr(error.character)!r}")]) from None
+    except RecursionError:
+        raise SpecErrors([SpecError(file, 1, "", "not valid YAML: nested too deeply")]) from None
     lines: dict[Location, int] = {}
     errors: list[SpecError] = []
-    data = None if node is None else _convert(node, (), lines, errors, file)
+    try:
+        data = None if node is None else _convert(node, (), lines, errors, file, frozenset())
+    except RecursionError:
+        raise SpecErrors([SpecError(file, 1, "", "nested too deeply")]) from None
     if errors:
         raise SpecErrors(errors)
     return Document(file, data, lines)
@@ -73,10 +80,24 @@ def load_file(path: Path, display: str) -> Document:
     return load_text(text, display)
 
 
+def _one_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unreadable"
+
+
 def _convert(
-    node: yaml.Node, at: Location, lines: dict[Location, int], errors: list[SpecError], file: str
+    node: yaml.Node,
+    at: Location,
+    lines: dict[Location, int],
+    errors: list[SpecError],
+    file: str,
+    active: frozenset[int],
 ) -> Any:
     lines[at] = node.start_mark.line + 1
+    if id(node) in active:
+        # An alias that contains itself (``a: &x [*x]``) would expand forever.
+        errors.append(SpecError(file, lines[at], _dotted(at), "an alias refers to itself"))
+        return None
+    active = active | {id(node)}
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -89,10 +110,10 @@ def _convert(
                     SpecError(file, key_node.start_mark.line + 1, _dotted(at + (key,)), "duplicate key")
                 )
                 continue
-            result[key] = _convert(value_node, at + (key,), lines, errors, file)
+            result[key] = _convert(value_node, at + (key,), lines, errors, file, active)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, at + (i,), lines, errors, file) for i, item in enumerate(node.value)]
+        return [_convert(item, at + (i,), lines, errors, file, active) for i, item in enumerate(node.value)]
     return _scalar(node, errors, file)
 
 
@@ -103,8 +124,9 @@ def _scalar(node: yaml.Node, errors: list[SpecError], file: str) -> Any:
         return node.value
     try:
         return _Constructor().construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError) as error:
-        errors.append(SpecError(file, node.start_mark.line + 1, "", f"unreadable value {node.value!r}: {error}"))
+    except Exception as error:  # noqa: BLE001  PyYAML's constructors raise anything from KeyError to ValueError
+        problem = _one_line(str(getattr(error, "problem", None) or error))
+        errors.append(SpecError(file, node.start_mark.line + 1, "", f"unreadable value {node.value!r}: {problem}"))
         return None
 
 

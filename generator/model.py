@@ -11,7 +11,7 @@ from . import constraints as cons
 from .errors import SpecError
 from .ir import Api, Default, Endpoint, Field, HttpStatus, Param, Retry, Rule, Source
 from .load import Document
-from .names import PARAM_RESERVED, is_python_name, pascal, python_name
+from .names import MODEL_RESERVED, PARAM_RESERVED, is_python_name, pascal, python_name
 from .tree import FlatField, build_tree
 
 _COMPARABLE = frozenset({"date", "integer", "number"})
@@ -66,9 +66,9 @@ class _Builder:
         root_line = doc.line(("response",))
         root = FlatField(result_path, "string[]", "One result of the task.", None, None, False, Source(doc.file, root_line))
         flats = [self.flat(doc, ("response", i), raw) for i, raw in enumerate(data["response"])]
-        for flat in flats:
+        for i, flat in enumerate(flats):
             if flat.holds_result:
-                self.error(doc, (), flat.name, "holds_result belongs to the envelope in api.yaml")
+                self.error(doc, ("response", i, "holds_result"), flat.name, "holds_result belongs to the envelope in api.yaml")
         result = build_tree(flats, root, class_prefix + "Result", class_prefix, self.errors, below=result_path)
         today = None
         if "examples_today" in data:
@@ -107,7 +107,7 @@ class _Builder:
         if param_type == "array" and items is None and "filter" not in raw:
             self.error(doc, at + ("type",), f"{name}.items", "an array parameter needs items (or a filter)")
         if param_type != "array" and items is not None:
-            self.error(doc, at + ("items",), f"{name}.items", f"does not apply to a {param_type} parameter")
+            self.error(doc, at + ("items",), f"{name}.items", f"does not apply to {cons.article(param_type)} parameter")
         constraints = cons.build_constraints(raw, param_type, report_at(()))
         item_constraints = cons.build_constraints(items, items["type"], report_at(("items",))) if items else ()
         default = None
@@ -157,6 +157,9 @@ class _Builder:
     # -- shared helpers ---------------------------------------------------------------------
 
     def flat(self, doc: Document, at: tuple[str | int, ...], raw: dict[str, Any]) -> FlatField:
+        given = raw.get("attr")
+        if given is not None and (not is_python_name(given) or given in MODEL_RESERVED):
+            self.error(doc, (*at, "attr"), f"{raw['name']}.attr", f"{given!r} is not a usable Python attribute name")
         return FlatField(
             name=raw["name"],
             doc_type=raw["type"],
@@ -228,25 +231,34 @@ def build_api(api_doc: Document, endpoint_docs: list[Document]) -> tuple[Api | N
 
 
 def _check_unique_endpoints(builder: _Builder, endpoints: list[Endpoint], docs: list[Document]) -> None:
-    by_name: dict[str, Endpoint] = {}
-    by_path: dict[str, Endpoint] = {}
-    by_class: dict[str, Endpoint] = {}
+    """Endpoint names, paths, class prefixes and model names are each used once.
+
+    An endpoint that repeats another's name or path is reported once, for that, and not again
+    for the class and model names that follow from it.
+    """
+    seen: dict[str, dict[str, Endpoint]] = {"endpoint name": {}, "path": {}, "class name": {}}
+    models: dict[str, tuple[str, str]] = {}
     for endpoint, doc in zip(endpoints, docs):
-        for seen, key, what, at in (
-            (by_name, endpoint.qualified_name, "endpoint name", "name"),
-            (by_path, endpoint.path, "path", "path"),
-            (by_class, endpoint.class_prefix, "class name", "name"),
+        clash = False
+        for what, key, at in (
+            ("endpoint name", endpoint.qualified_name, "name"),
+            ("path", endpoint.path, "path"),
+            ("class name", endpoint.class_prefix, "name"),
         ):
-            if key in seen:
-                builder.error(doc, (at,), at, f"duplicate {what} {key!r}: also in {seen[key].spec_file}")
-            else:
-                seen[key] = endpoint
-    models: dict[str, str] = {}
-    for endpoint in endpoints:
+            other = seen[what].setdefault(key, endpoint)
+            if other is not endpoint and not clash:
+                builder.error(doc, (at,), at, f"duplicate {what} {key!r}: also in {other.spec_file}")
+                clash = True
+        if clash:
+            continue
         for node in endpoint.result.walk():
-            if node.model and models.setdefault(node.model, endpoint.spec_file) != endpoint.spec_file:
+            if node.model is None:
+                continue
+            file, path = models.setdefault(node.model, (endpoint.spec_file, node.path))
+            if path != node.path or file != endpoint.spec_file:
+                where = path if file == endpoint.spec_file else f"{file} ({path})"
                 builder.errors.append(
-                    SpecError(endpoint.spec_file, node.source.line, node.path, f"model name {node.model!r} is also made by {models[node.model]}")
+                    SpecError(endpoint.spec_file, node.source.line, node.path, f"model name {node.model!r} is also made by {where}")
                 )
 
 

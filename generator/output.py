@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Build and tool litter that may sit in the output tree without being part of it.
-IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist"})
+IGNORED_PARTS = frozenset(
+    {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "build", "dist"}
+)
 
 
 def existing_files(out_dir: Path) -> dict[str, str]:

@@ -56,8 +56,9 @@ def load_specs(spec_dir: Path) -> tuple[Document | None, list[Document], list[Sp
             api_doc = document
         else:
             endpoint_docs.append(document)
-    if api_doc is None and not any(error.file.endswith(API_FILE) for error in errors):
-        errors.append(SpecError(display_path(spec_dir / API_FILE, spec_dir), 0, "", "missing: every spec directory needs the API-wide file"))
+    api_name = display_path(spec_dir / API_FILE, spec_dir)
+    if api_doc is None and not any(error.file == api_name for error in errors):
+        errors.append(SpecError(api_name, 0, "", "missing: every spec directory needs the API-wide file"))
     return api_doc, endpoint_docs, errors
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .errors import SpecError
 from .ir import Field, FieldKind, ScalarType, Source
-from .names import MODEL_RESERVED, is_python_name, pascal, python_name, singular
+from .names import MODEL_RESERVED, pascal, python_name, singular
 
 CONTAINERS = frozenset({"object", "string[]", "object[]"})
 
@@ -100,7 +100,7 @@ def _freeze(node: _Node, key: str, model: str | None, prefix: str, errors: list[
     kind, scalar = _shape(flat, bool(children) or model is not None)
     return Field(
         key=key,
-        attr=_attr(flat, key, errors),
+        attr=_attr(flat, key),
         path=flat.name,
         doc_type=flat.doc_type,
         kind=kind,
@@ -125,12 +125,9 @@ def _shape(flat: FlatField, is_model: bool) -> tuple[FieldKind, ScalarType | Non
     return "scalar", doc_type  # type: ignore[return-value]
 
 
-def _attr(flat: FlatField, key: str, errors: list[SpecError]) -> str:
-    if flat.attr is None:
-        return python_name(key, MODEL_RESERVED)
-    if not is_python_name(flat.attr) or flat.attr in MODEL_RESERVED:
-        errors.append(_error(flat, f"attr {flat.attr!r} is not a usable Python attribute name"))
-    return flat.attr
+def _attr(flat: FlatField, key: str) -> str:
+    """The given ``attr`` (checked where the spec is read), else a safe name made from the key."""
+    return flat.attr if flat.attr is not None else python_name(key, MODEL_RESERVED)
 
 
 def _error(flat: FlatField, message: str) -> SpecError:

@@ -137,7 +137,9 @@ def align(entries: tuple[Entry, ...], keys: list[str]) -> dict[str, Entry]:
             position = keys.index(entry.name)
         assert position < len(keys), f"more entries than keys at {entry.description[:40]!r}"
         key = keys[position]
-        assert entry.name == key or key not in named, f"{entry.description[:40]!r} would take {key!r}, named elsewhere"
+        assert (
+            entry.name == key or key not in named
+        ), f"{entry.description[:40]!r} would take {key!r}, named elsewhere"
         assert key not in paired, f"{key!r} described twice"
         paired[key] = entry
         position += 1

@@ -13,11 +13,11 @@ import re
 from typing import Any
 
 import pytest
+from conftest import DOCS_DIR
+from docs_pages import Entry, Page, align, read_page
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import DOCS_DIR
-from docs_pages import Entry, Page, align, read_page
 from generator.constraints import parse_date_bound
 from generator.ir import (
     Api,
@@ -29,12 +29,12 @@ from generator.ir import (
     FilterExpression,
     Format,
     MaxDate,
+    Maximum,
     MaxItems,
     MaxLength,
-    Maximum,
     MinDate,
-    MinItems,
     Minimum,
+    MinItems,
     OneOf,
     Param,
 )
@@ -63,7 +63,11 @@ def is_result_field(name: str) -> bool:
 
 
 def envelope_example() -> dict[str, Any]:
-    return {key: value for key, value in PAGES[HISTORY].response_example.items() if not is_result_field(key)}
+    return {
+        key: value
+        for key, value in PAGES[HISTORY].response_example.items()
+        if not is_result_field(key)
+    }
 
 
 def response_example(page: Page) -> dict[str, Any]:
@@ -160,7 +164,9 @@ def test_every_page_shares_the_envelope(api: Api) -> None:
     envelope_paths = [node.path for node in api.envelope.walk()[1:]]
     for page in PAGES.values():
         if page.response_example is not None:
-            assert [key for key in page.response_example if not is_result_field(key)] == envelope_paths
+            assert [
+                key for key in page.response_example if not is_result_field(key)
+            ] == envelope_paths
     assert envelope_paths[-1] == "tasks.result"
     assert [node.path for node in api.envelope.walk() if node.holds_result] == ["tasks.result"]
 
@@ -182,7 +188,11 @@ def envelope_data_matches(page: Page, page_text: str, spec_text: str) -> bool:
     """api.yaml words tasks.data once for every page: the POST pages' text, then the GET case in brackets."""
     post, _, get = spec_text.partition(" (")
     if page.method == "GET":
-        return "passed in the URL of the GET request" in page_text and "GET request" in get and "URL" in get
+        return (
+            "passed in the URL of the GET request" in page_text
+            and "GET request" in get
+            and "URL" in get
+        )
     return page_text == post
 
 
@@ -201,27 +211,42 @@ def test_recovered_marks_exactly_the_lost_names(api: Api, page_name: str) -> Non
     """A result field is marked recovered when the page lost its name, or does not list it at all."""
     endpoint = endpoint_for(api, page_name)
     fields = page_fields(page_name)
-    lost = {name for name, (_, entry) in fields.items() if entry.name is None and is_result_field(name)}
+    lost = {
+        name for name, (_, entry) in fields.items() if entry.name is None and is_result_field(name)
+    }
     marked = {node.path for node in endpoint.result.walk() if node.recovered}
     not_on_page = {node.path for node in endpoint.result.walk()[1:]} - set(fields)
     assert marked == lost | not_on_page
-    assert all(node.recovered in {"prose", "openapi"} for node in endpoint.result.walk() if node.path in not_on_page)
+    assert all(
+        node.recovered in {"prose", "openapi"}
+        for node in endpoint.result.walk()
+        if node.path in not_on_page
+    )
     if page_name != BULK_NEW_LOST:
-        assert all(node.recovered == "example" for node in endpoint.result.walk() if node.path in lost)
+        assert all(
+            node.recovered == "example" for node in endpoint.result.walk() if node.path in lost
+        )
 
 
 def test_fields_not_on_their_page(api: Api) -> None:
     """Only on_page/links adds fields its page does not list, both recovered from elsewhere."""
     extra = {
-        endpoint.page: {node.path for node in endpoint.result.walk()[1:]} - set(page_fields(endpoint.page))
+        endpoint.page: {node.path for node in endpoint.result.walk()[1:]}
+        - set(page_fields(endpoint.page))
         for endpoint in api.endpoints
     }
-    assert extra.pop("on_page_links.txt") == {"tasks.result.search_after_token", "tasks.result.current_offset"}
+    assert extra.pop("on_page_links.txt") == {
+        "tasks.result.search_after_token",
+        "tasks.result.current_offset",
+    }
     assert all(not paths for paths in extra.values())
 
 
 def test_every_node_has_a_description(api: Api) -> None:
-    nodes = [*api.envelope.walk()[1:], *(node for endpoint in api.endpoints for node in endpoint.result.walk())]
+    nodes = [
+        *api.envelope.walk()[1:],
+        *(node for endpoint in api.endpoints for node in endpoint.result.walk()),
+    ]
     assert len(nodes) > 100
     assert all(node.description.strip() for node in nodes)
 
@@ -255,14 +280,21 @@ MODELS = {
 @pytest.mark.parametrize("page_name", PAGE_FILES)
 def test_model_names(api: Api, page_name: str) -> None:
     endpoint = endpoint_for(api, page_name)
-    assert {node.path: node.model for node in endpoint.result.walk() if node.model} == MODELS[page_name]
+    assert {node.path: node.model for node in endpoint.result.walk() if node.model} == MODELS[
+        page_name
+    ]
     for node in endpoint.result.walk():
         assert (node.model is not None) == (node.kind in {"object", "array"})
 
 
 def test_envelope_models_and_uniqueness(api: Api) -> None:
-    assert {node.path: node.model for node in api.envelope.walk() if node.model} == {"": "Response", "tasks": "Task"}
-    models = [node.model for endpoint in api.endpoints for node in endpoint.result.walk() if node.model]
+    assert {node.path: node.model for node in api.envelope.walk() if node.model} == {
+        "": "Response",
+        "tasks": "Task",
+    }
+    models = [
+        node.model for endpoint in api.endpoints for node in endpoint.result.walk() if node.model
+    ]
     models += [node.model for node in api.envelope.walk() if node.model]
     assert len(models) == len(set(models)) == 14
 
@@ -279,11 +311,25 @@ def test_envelope_models_and_uniqueness(api: Api) -> None:
         (HISTORY, "tasks.path", "list", "string", None),
         (HISTORY, "tasks", "array", None, "Task"),
         ("on_page_links.txt", "tasks.result.items.link_attribute", "list", "string", None),
-        ("backlinks_index.txt", "tasks.result.index_history", "array", None, "BacklinksIndexIndexHistory"),
-        (BULK_NEW_LOST, "tasks.result.items", "array", None, "BacklinksBulkNewLostBacklinksLiveItem"),
+        (
+            "backlinks_index.txt",
+            "tasks.result.index_history",
+            "array",
+            None,
+            "BacklinksIndexIndexHistory",
+        ),
+        (
+            BULK_NEW_LOST,
+            "tasks.result.items",
+            "array",
+            None,
+            "BacklinksBulkNewLostBacklinksLiveItem",
+        ),
     ],
 )
-def test_field_shapes(api: Api, page_name: str, name: str, kind: str, scalar: str | None, model: str | None) -> None:
+def test_field_shapes(
+    api: Api, page_name: str, name: str, kind: str, scalar: str | None, model: str | None
+) -> None:
     node = resolve(api, endpoint_for(api, page_name), name)
     assert (node.kind, node.scalar, node.model) == (kind, scalar, model)
 
@@ -292,13 +338,22 @@ def test_field_shapes(api: Api, page_name: str, name: str, kind: str, scalar: st
 
 # Text the copy lost and the spec restored: HTML ate the filters' "<>" operator (twice).
 LOST_TEXT = {("on_page_links.txt", "filters"): "<>"}
-PAGE_PARAM_TYPES = {"string": {"string", "date"}, "integer": {"integer"}, "boolean": {"boolean"}, "string[]": {"array"}}
+PAGE_PARAM_TYPES = {
+    "string": {"string", "date"},
+    "integer": {"integer"},
+    "boolean": {"boolean"},
+    "string[]": {"array"},
+}
 
 
 def example_param_types(value: Any) -> set[str]:
     if isinstance(value, list):
         return {"array"}
-    return {param_type for doc_type in example_types(value) for param_type in PAGE_PARAM_TYPES.get(doc_type, {doc_type})}
+    return {
+        param_type
+        for doc_type in example_types(value)
+        for param_type in PAGE_PARAM_TYPES.get(doc_type, {doc_type})
+    }
 
 
 def page_param_names(page: Page) -> list[str]:
@@ -319,7 +374,10 @@ def test_params_match_page(api: Api, page_name: str) -> None:
     pairs = page_params(api, page_name)
     example = PAGES[page_name].request_example or {}
     for param, entry in pairs:
-        assert param.description.replace(LOST_TEXT.get((page_name, param.name), ""), "") == entry.description
+        assert (
+            param.description.replace(LOST_TEXT.get((page_name, param.name), ""), "")
+            == entry.description
+        )
         assert param.required == ("required field" in entry.description)
         if entry.name is not None:
             assert (param.name, param.required) == (entry.name, entry.required)
@@ -334,7 +392,11 @@ REQUIRED = "required"
 INFERRED = None  # a constraint the spec adds with a comment saying why; the page does not state it
 TODAY = DateBound("today")
 RANK_SCALE = [
-    ("rank_scale", OneOf(("one_hundred", "one_thousand")), ("possible values: one_hundred", "one_thousand — rank values")),
+    (
+        "rank_scale",
+        OneOf(("one_hundred", "one_thousand")),
+        ("possible values: one_hundred", "one_thousand — rank values"),
+    ),
     ("rank_scale", Default("one_thousand", "server"), ("default value: one_thousand",)),
 ]
 TAG = [("tag", MaxLength(255), ("the character limit is 255",))]
@@ -344,8 +406,16 @@ STATED: dict[str, list[tuple[str, object, tuple[str, ...] | None]]] = {
     "backlinks_history_live.txt": [
         ("target", REQUIRED, ("required field",)),
         ("target", Format("domain"), ("a domain should be specified without https:// and www.",)),
-        ("date_from", MinDate(DateBound("2019-01-01", absolute=dt.date(2019, 1, 1))), ("minimum value 2019-01-01",)),
-        ("date_from", Default("2019-01-01", "server"), ("the minimum value will be used by default",)),
+        (
+            "date_from",
+            MinDate(DateBound("2019-01-01", absolute=dt.date(2019, 1, 1))),
+            ("minimum value 2019-01-01",),
+        ),
+        (
+            "date_from",
+            Default("2019-01-01", "server"),
+            ("the minimum value will be used by default",),
+        ),
         ("date_to", MaxDate(TODAY), INFERRED),  # history cannot reach into the future
         ("date_to", Default("today", "server"), ("the today’s date will be used by default",)),
         *RANK_SCALE,
@@ -356,7 +426,11 @@ STATED: dict[str, list[tuple[str, object, tuple[str, ...] | None]]] = {
         ("targets", MinItems(1), INFERRED),  # a required list of targets is not empty
         ("targets", MaxItems(1000), ("you can specify up to 1000 pages, domains, or subdomains",)),
         ("targets", DistinctDomains(100), ("cannot belong to more than 100 different domains",)),
-        ("targets[]", Format("target"), ("without https:// and www.", "a page should be specified with absolute URL")),
+        (
+            "targets[]",
+            Format("target"),
+            ("without https:// and www.", "a page should be specified with absolute URL"),
+        ),
         ("include_subdomains", Default(True, "server"), ("default value: true",)),
         *RANK_SCALE,
         *TAG,
@@ -365,9 +439,21 @@ STATED: dict[str, list[tuple[str, object, tuple[str, ...] | None]]] = {
         ("targets", REQUIRED, ("required field",)),
         ("targets", MinItems(1), INFERRED),
         ("targets", MaxItems(1000), ("you can set up to 1000 domains, subdomains or webpages",)),
-        ("targets[]", Format("target"), ("without https:// and www.", "the page should be specified with absolute URL")),
-        ("date_from", MinDate(DateBound("today - 1 year", years=-1)), ("minimum value equals today’s date -(minus) one year",)),
-        ("date_from", Default("today - 1 month", "server"), ("default value: today’s date -(minus) one month",)),
+        (
+            "targets[]",
+            Format("target"),
+            ("without https:// and www.", "the page should be specified with absolute URL"),
+        ),
+        (
+            "date_from",
+            MinDate(DateBound("today - 1 year", years=-1)),
+            ("minimum value equals today’s date -(minus) one year",),
+        ),
+        (
+            "date_from",
+            Default("today - 1 month", "server"),
+            ("default value: today’s date -(minus) one month",),
+        ),
         *TAG,
     ],
     "on_page_links.txt": [
@@ -382,8 +468,17 @@ STATED: dict[str, list[tuple[str, object, tuple[str, ...] | None]]] = {
         ("offset", Default(0, "server"), ("default value: 0",)),
         (
             "filters",
-            FilterExpression(8, ("regex", "not_regex", "=", "<>", "in", "not_in", "like", "not_like"), ("and", "or")),
-            ("(8 filters maximum)", "logical operator and, or", "regex, not_regex, =", "in, not_in, like, not_like"),
+            FilterExpression(
+                8,
+                ("regex", "not_regex", "=", "<>", "in", "not_in", "like", "not_like"),
+                ("and", "or"),
+            ),
+            (
+                "(8 filters maximum)",
+                "logical operator and, or",
+                "regex, not_regex, =",
+                "in, not_in, like, not_like",
+            ),
         ),
         *TAG,
     ],
@@ -415,7 +510,9 @@ def test_stated_constraints_are_stated_by_the_page(api: Api, page_name: str) -> 
     descriptions = {param.name: entry.description for param, entry in page_params(api, page_name)}
     for name, fact, words in STATED[page_name]:
         for phrase in words or ():
-            assert phrase in descriptions[name.removesuffix("[]")], f"{name} {fact}: page does not say {phrase!r}"
+            assert (
+                phrase in descriptions[name.removesuffix("[]")]
+            ), f"{name} {fact}: page does not say {phrase!r}"
 
 
 @pytest.mark.parametrize("page_name", PAGE_FILES)
@@ -432,7 +529,9 @@ def test_relative_dates_match_the_pages_worked_example(api: Api) -> None:
     """bulk_new_lost: 'if today is 2021-10-13, default date_from will be 2021-09-13 ... minimum 2020-10-13'."""
     endpoint = endpoint_for(api, BULK_NEW_LOST)
     text = PAGES[BULK_NEW_LOST].text
-    today, default = re.search(r"if today is (\S+), default date_from will be (\d{4}-\d\d-\d\d)", text).groups()
+    today, default = re.search(
+        r"if today is (\S+), default date_from will be (\d{4}-\d\d-\d\d)", text
+    ).groups()
     minimum = re.search(r"minimum date_from will be (\d{4}-\d\d-\d\d)", text).group(1)
     day = dt.date.fromisoformat(today)
     assert endpoint.examples_today == day
@@ -458,7 +557,11 @@ def test_relative_dates_match_the_pages_worked_example(api: Api) -> None:
         (DateBound("today + 13 months", months=13), dt.date(2023, 12, 15), dt.date(2025, 1, 15)),
         (DateBound("today - 1 day", days=-1), dt.date(2024, 3, 1), dt.date(2024, 2, 29)),
         (DateBound("today"), dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
-        (DateBound("2019-01-01", absolute=dt.date(2019, 1, 1)), dt.date(2024, 2, 29), dt.date(2019, 1, 1)),
+        (
+            DateBound("2019-01-01", absolute=dt.date(2019, 1, 1)),
+            dt.date(2024, 2, 29),
+            dt.date(2019, 1, 1),
+        ),
     ],
 )
 def test_date_bound_resolve(bound: DateBound, today: dt.date, expected: dt.date) -> None:
@@ -483,11 +586,15 @@ def test_parse_date_bound(text: str, expected: DateBound | None) -> None:
     assert parse_date_bound(text) == expected
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)), st.integers(-240, 240))
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)), st.integers(-240, 240)
+)
 def test_month_shift_clamps_to_the_month_end(today: dt.date, months: int) -> None:
     shifted = DateBound("today ± N months", months=months).resolve(today)
     assert (shifted.year * 12 + shifted.month) - (today.year * 12 + today.month) == months
-    assert shifted.day == today.day or (shifted.day < today.day and (shifted + dt.timedelta(days=1)).day == 1)
+    assert shifted.day == today.day or (
+        shifted.day < today.day and (shifted + dt.timedelta(days=1)).day == 1
+    )
 
 
 @pytest.mark.parametrize(
