@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import GenerationError, SpecErrors
-from .output import compare, write_tree
+from .output import UnsafeOutput, compare, guard, write_tree
 from .pipeline import build_files, build_ir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _generate(args: argparse.Namespace) -> int:
     files = build_files(args.spec, CACHE, args.templates)
+    guard(args.out, [args.spec, *(p for p in (args.templates, ROOT / "templates", ROOT / "generator") if p)])
     write_tree(files, args.out)
     print(f"wrote {len(files)} files to {_shown(args.out)}")
     return EXIT_OK
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(error, file=sys.stderr)
         print(f"{len(failure.errors)} error(s) in the specs; nothing was written", file=sys.stderr)
         return EXIT_SPEC
-    except GenerationError as failure:
+    except (GenerationError, UnsafeOutput) as failure:
         print(f"error: {failure}; nothing was written", file=sys.stderr)
         return EXIT_SPEC
     return code

@@ -7,6 +7,7 @@ outside its bounds or enum, a bound on a type it cannot apply to, a date that is
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -117,6 +118,9 @@ def build_constraints(spec: dict[str, Any], param_type: str, report: Report) -> 
         if param_type not in APPLIES_TO[low_key]:
             continue
         low, high = spec.get(low_key), spec.get(high_key)
+        for key, bound in ((low_key, low), (high_key, high)):
+            if isinstance(bound, float) and not math.isfinite(bound):
+                report(key, f"{bound!r} is not a finite number")
         if low is not None and high is not None and low > high:
             report(low_key, f"{low_key} {low} is greater than {high_key} {high}")
         if param_type == "integer":

@@ -1,7 +1,8 @@
 """black, in-process, with a content-hash cache so ``check`` stays fast on every CI job.
 
-The cache maps sha256(black version, mode, source) to black's output. It lives outside the
-repository's tracked files (``.dfsgen-cache/``), and a corrupt or missing entry only costs time.
+The cache maps sha256(black version, mode, source) to black's output, stored with the output's
+own hash so that an entry is used only when it is intact. It lives in ``.dfsgen-cache/``
+(ignored by git); a corrupt or missing entry only costs the time to run black again.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def format_files(files: dict[str, str], cache_dir: Path | None) -> dict[str, str
 def format_python(source: str, path: str, cache_dir: Path | None) -> str:
     key = hashlib.sha256((_KEY_PREFIX + source).encode("utf-8")).hexdigest()
     entry = cache_dir / key[:2] / key if cache_dir else None
-    if entry is not None and entry.is_file():
-        return entry.read_text(encoding="utf-8")
+    cached = _load(entry) if entry is not None else None
+    if cached is not None:
+        return cached
     try:
         formatted = black.format_str(source, mode=MODE)
     except Exception as error:  # black raises InvalidInput and assorted parser errors
@@ -39,11 +41,25 @@ def format_python(source: str, path: str, cache_dir: Path | None) -> str:
     return formatted
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _load(entry: Path) -> str | None:
+    """The cached output, or None when the entry is missing, unreadable or damaged."""
+    try:
+        stored = entry.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    digest, _, text = stored.partition("\n")
+    return text if digest == _digest(text) else None
+
+
 def _store(entry: Path, text: str) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_text(f"{_digest(text)}\n{text}", encoding="utf-8", newline="\n")
         temporary.replace(entry)
     except OSError:
         pass  # a read-only checkout still formats; it just does not remember

@@ -5,6 +5,7 @@ Errors are collected as values while building; the caller raises them together.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import constraints as cons
@@ -42,6 +43,14 @@ class _Builder:
                 low, high = _status_range(status)
                 if low > high:
                     self.error(doc, section + (i,), ".".join(section), f"range {status!r} runs backwards")
+        numbers: list[tuple[tuple[str | int, ...], float]] = [
+            (("timeout",), data["timeout"]),
+            (("retry", "initial_delay"), data["retry"]["initial_delay"]),
+            (("retry", "max_delay"), data["retry"]["max_delay"]),
+        ]
+        for at, value in numbers:
+            if not math.isfinite(value):
+                self.error(doc, at, ".".join(map(str, at)), f"{value!r} is not a finite number")
         low, high = data["status_codes"]["task_range"]
         if not low <= data["status_codes"]["success"] <= high:
             self.error(doc, ("status_codes", "success"), "status_codes.success", f"{data['status_codes']['success']} is outside task_range {low}-{high}")
