@@ -549,13 +549,6 @@ def test_a_200_whose_body_is_not_an_object(flavour: str, server: LoopbackServer)
     assert caught.value.body == [{"status_code": 20000}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: _model._number calls math.isfinite on an int, which raises OverflowError for an "
-        "integer above ~1e308, so it escapes the client instead of parsing (or a ResponseParseError)"
-    ),
-)
 def test_a_huge_integer_in_a_number_field(flavour: str, server: LoopbackServer) -> None:
     payload = recorded("backlinks_index")
     # A valid JSON number, and finite; _validation._is_number accepts such ints on purpose.
@@ -565,15 +558,6 @@ def test_a_huge_integer_in_a_number_field(flavour: str, server: LoopbackServer) 
     assert response.cost == 10**400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: _client._finish raises only for response.is_error (4xx/5xx) and hands any other "
-        "status to _interpret, whose contract is 'a 2xx answer': a redirect (not followed) is "
-        "parsed as the result: a JSON body is returned as a success, an HTML one becomes "
-        "ResponseParseError('the body is not JSON') with the status lost"
-    ),
-)
 @pytest.mark.parametrize(
     ("status", "reply"),
     [
@@ -593,15 +577,6 @@ def test_a_redirect_is_not_taken_for_the_answer(
     assert len(server.requests) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: an API key httpx cannot put in a header (a trailing newline, as read from a key "
-        "file) fails in httpx with LocalProtocolError, a TransportError, so _client retries it "
-        "max_retries times with backoff and raises APIConnectionError('connection failed: "
-        "Illegal header value') though no connection was tried"
-    ),
-)
 def test_an_unsendable_api_key_is_not_a_connection_failure(
     flavour: str, server: LoopbackServer, sleeps: list[float]
 ) -> None:

@@ -143,6 +143,11 @@ class _BaseClient:
             raise APIError(
                 f"no API key: pass api_key=... or set the {API_KEY_ENV} environment variable"
             )
+        if not key.isascii() or not key.isprintable() or any(ch.isspace() for ch in key):
+            # httpx would refuse the header only when sending, as if the connection had failed.
+            raise APIError(
+                "the API key contains whitespace or non-printable characters (a stray newline?)"
+            )
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
         self.api_key = key
@@ -190,7 +195,8 @@ class _BaseClient:
         return backoff * (1 - 0.25 * random.random())
 
     def _finish(self, response: httpx.Response, result: type[ResultT]) -> Response[ResultT]:
-        if response.is_error:
+        if not response.is_success:
+            # Redirects are not followed: the API answers in place, so a 3xx is an error too.
             raise _status_error(response)
         if _raw_mode.get():
             # to_raw_response / async_to_raw_response restore the true type at the public surface.
@@ -407,7 +413,7 @@ class AsyncClientWithRawResponse:
 
 
 def _interpret(response: httpx.Response, result: type[ResultT]) -> Response[ResultT]:
-    """A 2xx answer → the parsed response, or the error its status codes say it is."""
+    """A 2xx answer → the parsed response, or the error its body's status codes say it is."""
     try:
         payload = response.json()
     except ValueError:
@@ -446,9 +452,10 @@ def _status_error(response: httpx.Response) -> APIError:
 
 
 def _connection_error(error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    detail = str(error) or type(error).__name__
     if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(f"request timed out: {error}", request=request)
-    return APIConnectionError(f"connection failed: {error}", request=request)
+        return APITimeoutError(f"request timed out: {detail}", request=request)
+    return APIConnectionError(f"connection failed: {detail}", request=request)
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:

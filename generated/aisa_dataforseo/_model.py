@@ -150,9 +150,12 @@ def _integer(value: Any, path: str, bindings: Bindings) -> int:
 
 
 def _number(value: Any, path: str, bindings: Bindings) -> float:
-    # Integers stay integers: ``cost: 0`` must come back as 0, not 0.0.
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    # Integers stay integers: ``cost: 0`` must come back as 0, not 0.0. Only floats can be
+    # non-finite (and math.isfinite would overflow on an integer too big for a float).
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ResponseParseError(f"expected a number, got {_kind(value)}", path=path)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ResponseParseError(f"expected a finite number, got {value!r}", path=path)
     return value
 
 
