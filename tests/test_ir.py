@@ -416,6 +416,7 @@ STATED: dict[str, list[tuple[str, object, tuple[str, ...] | None]]] = {
             Default("2019-01-01", "server"),
             ("the minimum value will be used by default",),
         ),
+        ("date_from", MaxDate(TODAY), INFERRED),  # date_from <= date_to, which defaults to today
         ("date_to", MaxDate(TODAY), INFERRED),  # history cannot reach into the future
         ("date_to", Default("today", "server"), ("the today’s date will be used by default",)),
         *RANK_SCALE,

@@ -91,6 +91,9 @@ class Case:
     def __repr__(self) -> str:
         return f"Case({self.id!r})"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))  # how hypothesis shows a failing example: by id, not the IR
+
     @property
     def kind(self) -> str:
         return "rule" if isinstance(self.constraint, ir.Rule) else self.constraint.kind
@@ -309,16 +312,18 @@ def keep_rules(endpoint: ir.Endpoint, kwargs: dict[str, Any], changed: str) -> d
 # -- values at and just past each kind of bound -----------------------------------------------
 
 
-def place_item(data: st.DataObject, case: Case, day: dt.date, item: Any) -> tuple[list[Any], int]:
-    """A valid array of the case's parameter with ``item`` at a drawn index."""
-    items = list(data.draw(strategies.values(runtime_param(case), today=day).filter(len), label="items"))
-    index = data.draw(st.integers(0, len(items) - 1), label="index")
-    items[index] = item
-    return items, index
+def place_item(valid: Any, index: int, item: Any) -> list[Any]:
+    """The valid array ``valid`` with ``item`` in place of the one at ``index`` (modulo its size)."""
+    items = list(valid)
+    items[index % len(items)] = item
+    return items
 
 
-def at_and_past(case: Case, data: st.DataObject, day: dt.date) -> tuple[list[Any], list[Any]]:
-    """Values at the bound (to accept) and just past it (to refuse), worked out from the IR."""
+def at_and_past(case: Case, valid: Any, day: dt.date) -> tuple[list[Any], list[Any]]:
+    """Values at the bound (to accept) and just past it (to refuse), worked out from the IR.
+
+    ``valid`` is a valid value of the parameter, which the item-count bounds repeat or cut.
+    """
     c = case.constraint
     assert case.param is not None
     owned = case.param.item_constraints if case.item else case.param.constraints
@@ -330,8 +335,10 @@ def at_and_past(case: Case, data: st.DataObject, day: dt.date) -> tuple[list[Any
     if isinstance(c, ir.MinLength):
         return ["я" * c.value], ["я" * (c.value - 1)] if c.value else []
     if isinstance(c, (ir.MinItems, ir.MaxItems)):
-        valid = list(data.draw(strategies.values(runtime_param(case), today=day).filter(len)))
-        sized = lambda n: [valid[i % len(valid)] for i in range(n)]  # noqa: E731
+
+        def sized(n: int) -> list[Any]:
+            return [valid[i % len(valid)] for i in range(n)]
+
         if isinstance(c, ir.MinItems):
             return [sized(max(c.value, 1))], [sized(c.value - 1)] if c.value else []
         return [sized(c.value)], [sized(c.value + 1)]
@@ -423,32 +430,78 @@ def bad_filters(c: ir.FilterExpression) -> list[tuple[str, Any]]:
 # -- one property per constraint kind ---------------------------------------------------------
 
 
-def check_bound(case: Case, data: st.DataObject, day: dt.date) -> None:
-    """The shared body of the per-kind properties of a parameter's own or items' constraint."""
+def accept_and_refuse(
+    case: Case, base: dict[str, Any], day: dt.date, accepted: list[Any], refused: list[Any], index: int = 0
+) -> None:
+    """Each accepted value is sent as documented; each refused one raises one issue, naming it.
+
+    For an item constraint the values are items, put at ``index`` of the parameter's array.
+    """
     assert case.param is not None
-    endpoint = case.endpoint
-    base = draw_request(data, endpoint, day)
-    at, past = at_and_past(case, data, day)
-    rule = case.kind
-
-    whole = [draw_value(data, case, day)]  # the strategy's own valid value of the parameter
-    for value in [place_item(data, case, day, v)[0] for v in at] if case.item else at:
-        whole.append(value)
-    for value in whole:
-        assert_accepted(endpoint, keep_rules(endpoint, with_value(base, case, value), case.param.attr), day)
-
-    check = runtime_check(case)
-    drawn = data.draw(strategies.invalid_values(check, today=day, like=strategies.values(runtime_param(case), today=day)), label="past")
-    for value in past + [drawn]:
-        if case.item:
-            value, index = place_item(data, case, day, value)
-            name = f"{case.param.name}[{index}]"
-        else:
-            name = case.param.name
-        error = assert_refused(endpoint, with_value(base, case, value), day, {(name, rule)})
+    endpoint, attr = case.endpoint, case.param.attr
+    array = base.get(attr) or next(iter(accepted_arrays(case, day)))
+    for value in accepted:
+        whole = place_item(array, index, value) if case.item else value
+        assert_accepted(endpoint, keep_rules(endpoint, with_value(base, case, whole), attr), day)
+    for value in refused:
+        whole = place_item(array, index, value) if case.item else value
+        name = f"{case.param.name}[{index % len(array)}]" if case.item else case.param.name
+        error = assert_refused(endpoint, with_value(base, case, whole), day, {(name, case.kind)})
         (issue,) = error.errors
-        if not case.item:
-            assert issue.value == value or issue.value is value
+        assert issue.value == value or issue.value is value
+
+
+def accepted_arrays(case: Case, day: dt.date) -> Iterator[Any]:
+    """The page's own examples of an array parameter, or one made of known-good items."""
+    assert case.param is not None
+    yield from case.param.examples
+    yield example_value(case.param)
+
+
+def check_bound(case: Case, data: st.DataObject, day: dt.date) -> None:
+    """The shared body of the per-kind properties of a parameter's own or items' constraint.
+
+    Each example takes one value at the bound and one just past it (all of them are checked in
+    turn by test_every_value_at_and_just_past_the_bound), and one value each of the generated
+    strategies' valid and just-past draws, into a request drawn from the endpoint's strategy.
+    """
+    assert case.param is not None
+    base = draw_request(data, case.endpoint, day)
+    valid = base.get(case.param.attr) or draw_value(data, case, day)
+    if case.item or isinstance(case.constraint, (ir.MinItems, ir.MaxItems)):
+        assume(len(valid) > 0)
+    index = data.draw(st.integers(0, 10**6), label="index") if case.item else 0
+    at, past = at_and_past(case, valid, day)
+    check = runtime_check(case)
+    if case.item:
+        like = None  # item checks are on scalars: breaking one needs nothing to start from
+        good = strategies.values(runtime_param(case), today=day).map(lambda v: v[index % len(v)] if v else None)
+        accepted = [x for x in [data.draw(good, label="valid item")] if x is not None]
+    else:
+        like = strategies.values(runtime_param(case), today=day)
+        accepted = [data.draw(like, label="valid")]
+    if at:
+        accepted.append(data.draw(st.sampled_from(at), label="at the bound"))
+    refused = [data.draw(strategies.invalid_values(check, today=day, like=like), label="past")]
+    if past:
+        refused.append(data.draw(st.sampled_from(past), label="just past the bound"))
+    base = {**base, case.param.attr: valid}
+    accept_and_refuse(case, base, day, accepted, refused, index)
+
+
+CHECK_DAY = dt.date(2024, 2, 29)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.kind != "rule"], ids=lambda c: c.id)
+def test_every_value_at_and_just_past_the_bound(case: Case) -> None:
+    """Every value at_and_past() lists, on a request of the page's own example values."""
+    assert case.param is not None
+    base = {p.attr: example_value(p) for p in case.endpoint.params if p.required}
+    for valid in accepted_arrays(case, CHECK_DAY) if case.param.type == "array" else [example_value(case.param)]:
+        at, past = at_and_past(case, valid, CHECK_DAY)
+        assert past or case.kind in ("min_length", "min_items", "enum"), f"nothing just past {case.id}"
+        for index in range(len(valid) if case.item else 1):
+            accept_and_refuse(case, {**base, case.param.attr: valid}, CHECK_DAY, at, past, index)
 
 
 @pytest.mark.parametrize("case", cases("min_length"))

@@ -46,7 +46,10 @@ ENDPOINT = EndpointSpec(
         Param(
             "date_from",
             "date",
-            checks=(MinDate(DateBound("2019-01-01", dt.date(2019, 1, 1))),),
+            checks=(
+                MinDate(DateBound("2019-01-01", dt.date(2019, 1, 1))),
+                MaxDate(DateBound("today")),
+            ),
         ),
         Param(
             "date_to",

@@ -178,7 +178,8 @@ class Backlinks(SyncResource):
             date_from: starting date of the time range optional field minimum value 2019-01-01 if
                 you don’t specify this field, the minimum value will be used by default date format:
                 "yyyy-mm-dd" example: "2019-01-15\"
-                Rules: on or after 2019-01-01; default applied by the server: "2019-01-01".
+                Rules: on or after 2019-01-01; on or before today; default applied by the server:
+                "2019-01-01".
             date_to: ending date of the time range optional field if you don’t specify this field,
                 the today’s date will be used by default date format: "yyyy-mm-dd" example:
                 "2019-01-15\"
@@ -386,7 +387,8 @@ class AsyncBacklinks(AsyncResource):
             date_from: starting date of the time range optional field minimum value 2019-01-01 if
                 you don’t specify this field, the minimum value will be used by default date format:
                 "yyyy-mm-dd" example: "2019-01-15\"
-                Rules: on or after 2019-01-01; default applied by the server: "2019-01-01".
+                Rules: on or after 2019-01-01; on or before today; default applied by the server:
+                "2019-01-01".
             date_to: ending date of the time range optional field if you don’t specify this field,
                 the today’s date will be used by default date format: "yyyy-mm-dd" example:
                 "2019-01-15\"
