@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,10 @@ for path in (ROOT, GENERATED_DIR):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from generator.ir import Api  # noqa: E402
-from generator.pipeline import build_ir  # noqa: E402
+from loopback import FLAVOURS, LoopbackServer, without_proxies
+
+from generator.ir import Api
+from generator.pipeline import build_ir
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +54,24 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# -- the loopback HTTP server the client tests talk to ----------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def only_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever the environment's proxy settings, calls go straight to 127.0.0.1."""
+    without_proxies(monkeypatch)
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer() as running:
+        yield running
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> str:
+    """Each client test runs through Client and AsyncClient."""
+    return str(request.param)

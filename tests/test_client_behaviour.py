@@ -11,7 +11,6 @@ import asyncio
 import email.utils
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -43,7 +42,7 @@ from aisa_dataforseo import (
     _client,
 )
 from aisa_dataforseo._errors import status_error_class
-from loopback import API_KEY, FLAVOURS, LoopbackServer, Reply, call, unused_port, without_proxies
+from loopback import API_KEY, LoopbackServer, Reply, call, unused_port
 
 RESPONSES = Path(__file__).parent / "responses"
 INDEX = "backlinks.index"
@@ -68,23 +67,6 @@ def error_body(status_code: int, message: str) -> dict[str, Any]:
         "tasks_error": 0,
         "tasks": None,
     }
-
-
-@pytest.fixture(autouse=True)
-def only_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever the environment's proxy settings, calls go straight to 127.0.0.1."""
-    without_proxies(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from aisa_dataforseo import (
     Response,
     Task,
 )
-from loopback import API_KEY, FLAVOURS, LoopbackServer, call, without_proxies
+from loopback import API_KEY, LoopbackServer, call
 
 RESPONSES = Path(__file__).parent / "responses"
 # A frozen "today" for the relative date rules (bulk_new_lost_backlinks: date_from >= today - 1 year).
@@ -218,23 +218,6 @@ CALLS = [
         {"id": "07131248-1535-0216-1000-17384017ad04"},
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def only_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever the environment's proxy settings, calls go straight to 127.0.0.1."""
-    without_proxies(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 def run(flavour: str, server: LoopbackServer, method: str, **arguments: Any) -> Any:

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from aisa_dataforseo import APIError, Client, RequestValidationError
 from aisa_dataforseo._validation import utc_today
-from loopback import FLAVOURS, LoopbackServer, call, without_proxies
+from loopback import LoopbackServer, call
 
 from generator import ir
 from generator.pipeline import build_ir
@@ -293,23 +293,6 @@ def all_cases(api: ir.Api) -> list[Case]:
 
 
 CASES = all_cases(API)
-
-
-@pytest.fixture(autouse=True)
-def only_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Whatever the environment's proxy settings, calls go straight to 127.0.0.1."""
-    without_proxies(monkeypatch)
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as running:
-        yield running
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 def send(

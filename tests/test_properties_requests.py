@@ -32,13 +32,13 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import assume, given
-from hypothesis import strategies as st
-
 from aisa_dataforseo import Client, RequestValidationError
 from aisa_dataforseo import _validation as runtime
 from aisa_dataforseo.testing import strategies
 from conftest import SPEC_DIR
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
 from generator import ir
 from generator.pipeline import build_ir
 from generator.render import module_name
@@ -59,7 +59,9 @@ SPECIAL_DAYS = (
     dt.date(2021, 10, 13),
     dt.date(2100, 3, 1),
 )
-DAYS = st.one_of(st.sampled_from(SPECIAL_DAYS), st.dates(dt.date(2020, 1, 1), dt.date(2100, 12, 31)))
+DAYS = st.one_of(
+    st.sampled_from(SPECIAL_DAYS), st.dates(dt.date(2020, 1, 1), dt.date(2100, 12, 31))
+)
 
 # "today - 1 year" on each special day, worked out by hand: the year before a 29 February is 28
 # February, and a month end stays a month end.
@@ -126,7 +128,7 @@ def label(constraint: ir.Constraint | ir.Rule) -> str:
     elif isinstance(constraint, ir.FilterExpression):
         value = constraint.max_conditions
     else:
-        value = getattr(constraint, "value")
+        value = constraint.value
     return f"{constraint.kind}={value}".replace(" ", "")
 
 
@@ -152,12 +154,16 @@ CASES = all_cases(API)
 def cases(kind: str) -> list[Any]:
     """The cases of one kind as pytest params; a kind no spec uses yet is skipped, visibly."""
     found = [pytest.param(case, id=case.id) for case in CASES if case.kind == kind]
-    return found or [pytest.param(None, id="unused", marks=pytest.mark.skip(f"no spec uses {kind}"))]
+    return found or [
+        pytest.param(None, id="unused", marks=pytest.mark.skip(f"no spec uses {kind}"))
+    ]
 
 
 ENDPOINTS = [pytest.param(endpoint, id=endpoint.qualified_name) for endpoint in API.endpoints]
 ENDPOINTS_WITH_PARAMS = [
-    pytest.param(endpoint, id=endpoint.qualified_name) for endpoint in API.endpoints if endpoint.params
+    pytest.param(endpoint, id=endpoint.qualified_name)
+    for endpoint in API.endpoints
+    if endpoint.params
 ]
 
 
@@ -300,7 +306,11 @@ def keep_rules(endpoint: ir.Endpoint, kwargs: dict[str, Any], changed: str) -> d
     out = dict(kwargs)
     for rule in endpoint.rules:
         left, right = params[rule.left], params[rule.right]
-        if changed not in (left.attr, right.attr) or out.get(left.attr) is None or out.get(right.attr) is None:
+        if (
+            changed not in (left.attr, right.attr)
+            or out.get(left.attr) is None
+            or out.get(right.attr) is None
+        ):
             continue
         if not OPERATORS[rule.op](comparable(out[left.attr]), comparable(out[right.attr])):
             other = right if changed == left.attr else left
@@ -331,7 +341,10 @@ def at_and_past(case: Case, valid: Any, day: dt.date) -> tuple[list[Any], list[A
         return [], []  # a length bound beside a format: only the strategies know both
     if isinstance(c, ir.MaxLength):
         # Characters, not bytes: 255 Cyrillic letters are 510 bytes of UTF-8.
-        return ["я" * c.value, "😀" * c.value, "a" * c.value], ["a" * (c.value + 1), "я" * (c.value + 1)]
+        return ["я" * c.value, "😀" * c.value, "a" * c.value], [
+            "a" * (c.value + 1),
+            "я" * (c.value + 1),
+        ]
     if isinstance(c, ir.MinLength):
         return ["я" * c.value], ["я" * (c.value - 1)] if c.value else []
     if isinstance(c, (ir.MinItems, ir.MaxItems)):
@@ -350,7 +363,11 @@ def at_and_past(case: Case, valid: Any, day: dt.date) -> tuple[list[Any], list[A
         return list(c.values), [f"{v}".upper() + "_" for v in c.values if isinstance(v, str)]
     if isinstance(c, (ir.MinDate, ir.MaxDate)):
         limit = c.bound.resolve(day)
-        past = limit - dt.timedelta(days=1) if isinstance(c, ir.MinDate) else limit + dt.timedelta(days=1)
+        past = (
+            limit - dt.timedelta(days=1)
+            if isinstance(c, ir.MinDate)
+            else limit + dt.timedelta(days=1)
+        )
         return [limit, limit.isoformat()], [past, past.isoformat()]
     if isinstance(c, ir.Format):
         return list(GOOD_FORMATS[c.name]), list(BAD_FORMATS[c.name])
@@ -369,20 +386,50 @@ def domains(count: int) -> list[str]:
 
 GOOD_FORMATS: dict[str, tuple[str, ...]] = {
     "domain": ("example.com", "sub.example.co.uk", "пример.рф", "xn--e1afmkfd.xn--p1ai", "www.com"),
-    "target": ("example.com", "www.trustpilot.com", "https://www.apple.com/iphone/", "http://example.com"),
+    "target": (
+        "example.com",
+        "www.trustpilot.com",
+        "https://www.apple.com/iphone/",
+        "http://example.com",
+    ),
     "absolute_url": ("https://example.com/", "http://example.com/a?b=c#d", "HTTPS://EXAMPLE.COM"),
     "relative_url": ("/", "/blog/post?x=1", "/пример"),
     "uuid": ("07131248-1535-0216-1000-17384017ad04", "00000000-0000-0000-0000-000000000000"),
 }
 BAD_FORMATS: dict[str, tuple[str, ...]] = {
     # A scheme where a bare domain is required, first.
-    "domain": ("https://example.com", "http://example.com/", "www.example.com", "example.com/page",
-               "example.com:8080", "example", "exa mple.com", ""),
-    "target": ("example.com/page", "ftp://example.com/", "https://", "example", "https://exa mple.com/", ""),
-    "absolute_url": ("example.com", "/page", "ftp://example.com/", "https://", "https://example.com:99999/"),
+    "domain": (
+        "https://example.com",
+        "http://example.com/",
+        "www.example.com",
+        "example.com/page",
+        "example.com:8080",
+        "example",
+        "exa mple.com",
+        "",
+    ),
+    "target": (
+        "example.com/page",
+        "ftp://example.com/",
+        "https://",
+        "example",
+        "https://exa mple.com/",
+        "",
+    ),
+    "absolute_url": (
+        "example.com",
+        "/page",
+        "ftp://example.com/",
+        "https://",
+        "https://example.com:99999/",
+    ),
     "relative_url": ("//example.com/page", "https://example.com/", "page", "/a page", ""),
-    "uuid": ("07131248-1535-0216-1000-17384017ad0", "0713124815350216100017384017ad04",
-             "g7131248-1535-0216-1000-17384017ad04", ""),
+    "uuid": (
+        "07131248-1535-0216-1000-17384017ad0",
+        "0713124815350216100017384017ad04",
+        "g7131248-1535-0216-1000-17384017ad04",
+        "",
+    ),
 }
 
 
@@ -431,7 +478,12 @@ def bad_filters(c: ir.FilterExpression) -> list[tuple[str, Any]]:
 
 
 def accept_and_refuse(
-    case: Case, base: dict[str, Any], day: dt.date, accepted: list[Any], refused: list[Any], index: int = 0
+    case: Case,
+    base: dict[str, Any],
+    day: dt.date,
+    accepted: list[Any],
+    refused: list[Any],
+    index: int = 0,
 ) -> None:
     """Each accepted value is sent as documented; each refused one raises one issue, naming it.
 
@@ -475,7 +527,9 @@ def check_bound(case: Case, data: st.DataObject, day: dt.date) -> None:
     check = runtime_check(case)
     if case.item:
         like = None  # item checks are on scalars: breaking one needs nothing to start from
-        good = strategies.values(runtime_param(case), today=day).map(lambda v: v[index % len(v)] if v else None)
+        good = strategies.values(runtime_param(case), today=day).map(
+            lambda v: v[index % len(v)] if v else None
+        )
         accepted = [x for x in [data.draw(good, label="valid item")] if x is not None]
     else:
         like = strategies.values(runtime_param(case), today=day)
@@ -497,9 +551,17 @@ def test_every_value_at_and_just_past_the_bound(case: Case) -> None:
     """Every value at_and_past() lists, on a request of the page's own example values."""
     assert case.param is not None
     base = {p.attr: example_value(p) for p in case.endpoint.params if p.required}
-    for valid in accepted_arrays(case, CHECK_DAY) if case.param.type == "array" else [example_value(case.param)]:
+    for valid in (
+        accepted_arrays(case, CHECK_DAY)
+        if case.param.type == "array"
+        else [example_value(case.param)]
+    ):
         at, past = at_and_past(case, valid, CHECK_DAY)
-        assert past or case.kind in ("min_length", "min_items", "enum"), f"nothing just past {case.id}"
+        assert past or case.kind in (
+            "min_length",
+            "min_items",
+            "enum",
+        ), f"nothing just past {case.id}"
         for index in range(len(valid) if case.item else 1):
             accept_and_refuse(case, {**base, case.param.attr: valid}, CHECK_DAY, at, past, index)
 
@@ -580,7 +642,9 @@ def test_filter(case: Case, data: st.DataObject, day: dt.date) -> None:
     base = draw_request(data, case.endpoint, day)
     for mistake, values in strategies.filter_mistakes(check).items():
         value = data.draw(values, label=mistake)
-        assert_refused(case.endpoint, with_value(base, case, value), day, {(case.param.name, "filter")})
+        assert_refused(
+            case.endpoint, with_value(base, case, value), day, {(case.param.name, "filter")}
+        )
 
 
 def rule_values(case: Case, data: st.DataObject, day: dt.date) -> tuple[Any, Any]:
@@ -602,7 +666,9 @@ def rule_values(case: Case, data: st.DataObject, day: dt.date) -> tuple[Any, Any
         assume(first < last)
         low = data.draw(st.dates(first, last - dt.timedelta(days=1)), label="low")
         return low, low + dt.timedelta(days=1)
-    low_number = data.draw(st.integers(int(max(lows, default=-(10**6))), int(min(highs, default=10**6)) - 1))
+    low_number = data.draw(
+        st.integers(int(max(lows, default=-(10**6))), int(min(highs, default=10**6)) - 1)
+    )
     return low_number, low_number + 1
 
 
@@ -629,7 +695,9 @@ def test_rule(case: Case, data: st.DataObject, day: dt.date) -> None:
     spec = runtime_endpoint(case.endpoint)
     (runtime_rule,) = [r for r in spec.rules if r.name == rule.name]
     pair = data.draw(strategies.rule_violations(spec, runtime_rule, today=day), label="violation")
-    assert_refused(case.endpoint, {**base, left: pair[0], right: pair[1]}, day, {(rule.left, rule.name)})
+    assert_refused(
+        case.endpoint, {**base, left: pair[0], right: pair[1]}, day, {(rule.left, rule.name)}
+    )
 
 
 # -- relative date bounds on a frozen clock ---------------------------------------------------
@@ -655,7 +723,9 @@ def test_relative_date_bound_on_a_frozen_clock(case: Case, day: dt.date) -> None
     for shown in (limit, limit.isoformat()):
         assert_accepted(case.endpoint, {**required, case.param.attr: shown}, day)
     for shown in (limit + step, (limit + step).isoformat()):
-        error = assert_refused(case.endpoint, {**required, case.param.attr: shown}, day, {(case.param.name, c.kind)})
+        error = assert_refused(
+            case.endpoint, {**required, case.param.attr: shown}, day, {(case.param.name, c.kind)}
+        )
         # The message names the day the bound resolved to and the rule it came from.
         assert limit.isoformat() in str(error) and c.bound.text in str(error)
 
@@ -712,14 +782,21 @@ def mutations(endpoint: ir.Endpoint, day: dt.date) -> Iterator[Mutation]:
         def own(check: runtime.Check, rparam: runtime.Param = rparam, name: str = name) -> Mutation:
             def apply(data: st.DataObject, arguments: dict[str, Any]) -> set[tuple[str, str]]:
                 like = strategies.values(rparam, today=day)
-                arguments[name] = data.draw(strategies.invalid_values(check, today=day, like=like), label=f"{name} past {check.rule}")
+                arguments[name] = data.draw(
+                    strategies.invalid_values(check, today=day, like=like),
+                    label=f"{name} past {check.rule}",
+                )
                 return {(name, check.rule)}
 
             return Mutation((name,), apply, f"{name}:{check.rule}")
 
-        def item(check: runtime.Check, rparam: runtime.Param = rparam, name: str = name) -> Mutation:
+        def item(
+            check: runtime.Check, rparam: runtime.Param = rparam, name: str = name
+        ) -> Mutation:
             def apply(data: st.DataObject, arguments: dict[str, Any]) -> set[tuple[str, str]]:
-                items = list(data.draw(strategies.values(rparam, today=day).filter(len), label=name))
+                items = list(
+                    data.draw(strategies.values(rparam, today=day).filter(len), label=name)
+                )
                 index = data.draw(st.integers(0, len(items) - 1), label="index")
                 # Item checks are on scalars, so breaking one needs no valid value to start from.
                 items[index] = data.draw(strategies.invalid_values(check, today=day), label="item")
@@ -735,7 +812,9 @@ def mutations(endpoint: ir.Endpoint, day: dt.date) -> Iterator[Mutation]:
                     choices += BAD_DATE_TEXT
                 value = data.draw(st.sampled_from(choices), label=f"{name} of a wrong type")
                 arguments[name] = value
-                return {(name, "format" if rparam.type == "date" and isinstance(value, str) else "type")}
+                return {
+                    (name, "format" if rparam.type == "date" and isinstance(value, str) else "type")
+                }
 
             return Mutation((name,), apply, f"{name}:type")
 
@@ -744,7 +823,9 @@ def mutations(endpoint: ir.Endpoint, day: dt.date) -> Iterator[Mutation]:
         yield wrong_type()
         if param.required:
 
-            def missing(data: st.DataObject, arguments: dict[str, Any], name: str = name) -> set[tuple[str, str]]:
+            def missing(
+                data: st.DataObject, arguments: dict[str, Any], name: str = name
+            ) -> set[tuple[str, str]]:
                 arguments.pop(name, None)
                 return {(name, "required")}
 
@@ -752,15 +833,22 @@ def mutations(endpoint: ir.Endpoint, day: dt.date) -> Iterator[Mutation]:
 
     for rule in spec.rules:
 
-        def broken(data: st.DataObject, arguments: dict[str, Any], rule: runtime.Rule = rule) -> set[tuple[str, str]]:
-            left, right = data.draw(strategies.rule_violations(spec, rule, today=day), label=rule.name)
+        def broken(
+            data: st.DataObject, arguments: dict[str, Any], rule: runtime.Rule = rule
+        ) -> set[tuple[str, str]]:
+            left, right = data.draw(
+                strategies.rule_violations(spec, rule, today=day), label=rule.name
+            )
             arguments.update({rule.left: left, rule.right: right})
             return {(rule.left, rule.name)}
 
         yield Mutation((rule.left, rule.right), broken, f"rule:{rule.name}")
 
     def unknown(data: st.DataObject, arguments: dict[str, Any]) -> set[tuple[str, str]]:
-        key = data.draw(st.text(min_size=1).filter(lambda k: k not in {p.name for p in spec.params}), label="unknown key")
+        key = data.draw(
+            st.text(min_size=1).filter(lambda k: k not in {p.name for p in spec.params}),
+            label="unknown key",
+        )
         arguments[key] = data.draw(st.integers() | st.text(), label="its value")
         return {(key, "unknown")}
 
@@ -820,11 +908,22 @@ def test_the_issues_example_is_reported_whole() -> None:
         endpoint,
         kwargs,
         day,
-        {("target", "format"), ("date_from", "min_date"), ("date_to", "max_date"), ("rank_scale", "enum"), ("tag", "max_length")},
+        {
+            ("target", "format"),
+            ("date_from", "min_date"),
+            ("date_to", "max_date"),
+            ("rank_scale", "enum"),
+            ("tag", "max_length"),
+        },
     )
     # Once each side of date_from <= date_to is valid on its own, the rule itself is reported.
     fixed = {**kwargs, "target": "example.com", "date_from": "2024-01-02", "date_to": "2024-01-01"}
-    assert_refused(endpoint, fixed, day, {("date_from", "date_from <= date_to"), ("rank_scale", "enum"), ("tag", "max_length")})
+    assert_refused(
+        endpoint,
+        fixed,
+        day,
+        {("date_from", "date_from <= date_to"), ("rank_scale", "enum"), ("tag", "max_length")},
+    )
 
 
 # -- bugs found by these properties -----------------------------------------------------------

@@ -464,7 +464,8 @@ class FilterExpression(Check):
 
 
 def _is_scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float))  # bool is an int
+    """A value JSON can carry as a condition's operand (bool is an int)."""
+    return value is None or _is_text(value) or (isinstance(value, int) or _is_number(value))
 
 
 # -- parameters, rules, endpoints -------------------------------------------------------------
@@ -480,8 +481,14 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int) or math.isfinite(value)
 
 
+def _is_text(value: Any) -> bool:
+    # A lone surrogate (what os.fsdecode makes of undecodable bytes) cannot be encoded as JSON
+    # text; refuse it here rather than let the encoder fail after validation.
+    return isinstance(value, str) and not any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
 _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
+    "string": _is_text,
     # bool is an int subclass, but True is never a meaningful limit or offset.
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "number": _is_number,
@@ -492,7 +499,7 @@ _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
 }
 
 _TYPE_NAMES: dict[str, str] = {
-    "string": "a string",
+    "string": "a string of valid Unicode text",
     "integer": "an integer",
     "number": "a finite number",
     "boolean": "a boolean",

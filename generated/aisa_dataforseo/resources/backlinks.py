@@ -259,41 +259,8 @@ class AsyncBacklinks(AsyncResource):
         tag: str | None = None,
         timeout: float | None = None,
     ) -> Response[BacklinksBulkNewLostBacklinksLiveResult]:
-        """Bulk New & Lost Backlinks.
-
-        This endpoint will provide you with the number of new and lost backlinks for the domains,
-        subdomains, and pages specified in the targets array.
-
-        Args:
-            targets: domains, subdomains or webpages to get new & lost backlinks for required field
-                you can set up to 1000 domains, subdomains or webpages the domain or subdomain
-                should be specified without https:// and www. the page should be specified with
-                absolute URL (including http:// or https://) example: "targets": [ "forbes.com",
-                "cnn.com", "bbc.com", "yelp.com", "https://www.apple.com/iphone/",
-                "https://ahrefs.com/blog/", "ibm.com", "https://variety.com/",
-                "https://stackoverflow.com/", "www.trustpilot.com" ]
-                Rules: required; at least 1 item; at most 1000 items; each item a domain without
-                scheme, or an absolute http(s) URL.
-            date_from: starting date of the time range optional field this field indicates the date
-                which will be used as a threshold for new and lost backlinks; the backlinks that
-                appeared in our index after the specified date will be considered as new; the
-                backlinks that weren’t found after the specified date, but were present before, will
-                be considered as lost; default value: today’s date -(minus) one month; e.g. if today
-                is 2021-10-13, default date_from will be 2021-09-13. minimum value equals today’s
-                date -(minus) one year; e.g. if today is 2021-10-13, minimum date_from will be
-                2020-10-13. date format: "yyyy-mm-dd" example: "2021-01-01\"
-                Rules: on or after today - 1 year; default applied by the server: "today - 1 month".
-            tag: user-defined task identifier optional field the character limit is 255 you can use
-                this parameter to identify the task and match it with the result you will find the
-                specified tag value in the data object of the response
-                Rules: at most 255 characters.
-            timeout: Seconds for this call, instead of the client's timeout.
-
-        Raises:
-            RequestValidationError: The arguments break a documented rule; nothing was sent.
-            APIError: The call failed; see the error classes in ``aisa_dataforseo``.
-
-        Docs: https://docs.dataforseo.com/v3/backlinks/bulk_new_lost_backlinks/live/
+        """The awaitable form of :meth:`Backlinks.bulk_new_lost_backlinks_live`: the same arguments,
+        rules and result.
         """
         return await self._client.request(
             BULK_NEW_LOST_BACKLINKS_LIVE,
@@ -315,43 +282,8 @@ class AsyncBacklinks(AsyncResource):
         tag: str | None = None,
         timeout: float | None = None,
     ) -> Response[BacklinksBulkPagesSummaryLiveResult]:
-        """Bulk Pages Summary.
-
-        A backlink summary (rank, backlinks, referring domains and their breakdowns) for each of up
-        to 1000 pages, domains or subdomains.
-
-        Args:
-            targets: domains, subdomains or webpages to get summary data for required field a domain
-                or a subdomain should be specified without https:// and www. a page should be
-                specified with absolute URL (including http:// or https://) you can specify up to
-                1000 pages, domains, or subdomains in each request. note that the URLs you set in a
-                single request cannot belong to more than 100 different domains.
-                Rules: required; at least 1 item; at most 1000 items; from at most 100 different
-                domains; each item a domain without scheme, or an absolute http(s) URL.
-            include_subdomains: indicates if the subdomains of the target will be included in the
-                search optional field if set to false, the subdomains will be ignored default value:
-                true
-                Rules: default applied by the server: true.
-            rank_scale: defines the scale used for calculating and displaying the rank,
-                domain_from_rank, and page_from_rank values optional field you can use this
-                parameter to choose whether rank values are presented on a 0–100 or 0–1000 scale
-                possible values: one_hundred — rank values are displayed on a 0–100 scale
-                one_thousand — rank values are displayed on a 0–1000 scale default value:
-                one_thousand learn more about how this parameter works and how ranking metrics are
-                calculated in this Help Center article
-                Rules: one of one_hundred, one_thousand; default applied by the server:
-                "one_thousand".
-            tag: user-defined task identifier optional field the character limit is 255 you can use
-                this parameter to identify the task and match it with the result you will find the
-                specified tag value in the data object of the response
-                Rules: at most 255 characters.
-            timeout: Seconds for this call, instead of the client's timeout.
-
-        Raises:
-            RequestValidationError: The arguments break a documented rule; nothing was sent.
-            APIError: The call failed; see the error classes in ``aisa_dataforseo``.
-
-        Docs: https://docs.dataforseo.com/v3/backlinks/bulk_pages_summary/live/
+        """The awaitable form of :meth:`Backlinks.bulk_pages_summary_live`: the same arguments,
+        rules and result.
         """
         return await self._client.request(
             BULK_PAGES_SUMMARY_LIVE,
@@ -375,45 +307,8 @@ class AsyncBacklinks(AsyncResource):
         tag: str | None = None,
         timeout: float | None = None,
     ) -> Response[BacklinksHistoryLiveResult]:
-        """Backlinks History.
-
-        Historical backlink data for a domain, month by month: rank, backlinks, new and lost
-        backlinks and referring domains, and the referring link breakdowns on the first day of each
-        month.
-
-        Args:
-            target: domain required field a domain should be specified without https:// and www.
-                Rules: required; a domain, without scheme or www. prefix.
-            date_from: starting date of the time range optional field minimum value 2019-01-01 if
-                you don’t specify this field, the minimum value will be used by default date format:
-                "yyyy-mm-dd" example: "2019-01-15\"
-                Rules: on or after 2019-01-01; on or before today; default applied by the server:
-                "2019-01-01".
-            date_to: ending date of the time range optional field if you don’t specify this field,
-                the today’s date will be used by default date format: "yyyy-mm-dd" example:
-                "2019-01-15\"
-                Rules: on or before today; default applied by the server: "today".
-            rank_scale: defines the scale used for calculating and displaying the rank,
-                domain_from_rank, and page_from_rank values optional field you can use this
-                parameter to choose whether rank values are presented on a 0–100 or 0–1000 scale
-                possible values: one_hundred — rank values are displayed on a 0–100 scale
-                one_thousand — rank values are displayed on a 0–1000 scale default value:
-                one_thousand learn more about how this parameter works and how ranking metrics are
-                calculated in this Help Center article
-                Rules: one of one_hundred, one_thousand; default applied by the server:
-                "one_thousand".
-            tag: user-defined task identifier optional field the character limit is 255 you can use
-                this parameter to identify the task and match it with the result you will find the
-                specified tag value in the data object of the response
-                Rules: at most 255 characters.
-            Also: date_from <= date_to (the time range starts no later than it ends).
-            timeout: Seconds for this call, instead of the client's timeout.
-
-        Raises:
-            RequestValidationError: The arguments break a documented rule; nothing was sent.
-            APIError: The call failed; see the error classes in ``aisa_dataforseo``.
-
-        Docs: https://docs.dataforseo.com/v3/backlinks/history/live/
+        """The awaitable form of :meth:`Backlinks.history_live`: the same arguments, rules and
+        result.
         """
         return await self._client.request(
             HISTORY_LIVE,
@@ -433,20 +328,7 @@ class AsyncBacklinks(AsyncResource):
         *,
         timeout: float | None = None,
     ) -> Response[BacklinksIndexResult]:
-        """Backlinks Index.
-
-        The size of the DataForSEO backlink index: total backlinks, pages and domains now, and their
-        volume over the past twelve months.
-
-        Args:
-            timeout: Seconds for this call, instead of the client's timeout.
-
-        Raises:
-            RequestValidationError: The arguments break a documented rule; nothing was sent.
-            APIError: The call failed; see the error classes in ``aisa_dataforseo``.
-
-        Docs: https://docs.dataforseo.com/v3/backlinks/index/
-        """
+        """The awaitable form of :meth:`Backlinks.index`: the same arguments, rules and result."""
         return await self._client.request(
             INDEX,
             {},

@@ -124,60 +124,7 @@ class AsyncOnPage(AsyncResource):
         tag: str | None = None,
         timeout: float | None = None,
     ) -> Response[OnPageLinksResult]:
-        """Links.
-
-        The internal and external links found on the pages of an On-Page crawl task, filtered and
-        paginated.
-
-        Args:
-            id: ID of the task required field you can get this ID in the response of the Task POST
-                endpoint example: “07131248-1535-0216-1000-17384017ad04”
-                Rules: required; a task id in UUID form.
-            page_from: relative page URL optional field if you use this field, the API response will
-                contain only links from the specified page note that in this field you can specify
-                relative URLs only
-                Rules: a relative URL starting with /.
-            page_to: relative page URL optional field if you use this field, the API response will
-                contain only internal links pointing to the specified page note that in this field
-                you can specify relative URLs only
-                Rules: a relative URL starting with /.
-            limit: the maximum number of returned links optional field default value: 100 maximum
-                value: 1000
-                Rules: >= 1; <= 1000; default applied by the server: 100.
-            offset: offset in the results array of returned links optional field default value: 0 if
-                you specify the 10 value, the first ten links in the results array will be omitted
-                and the data will be provided for the successive links
-                Rules: >= 0; default applied by the server: 0.
-            filters: array of results filtering parameters optional field you can add several
-                filters at once (8 filters maximum) you should set a logical operator and, or
-                between the conditions the following operators are supported: regex, not_regex, =,
-                <>, in, not_in, like, not_like you can use the % operator with like and not_like to
-                match any string of zero or more characters example: ["direction","=","external"]
-                [["domain_to","<>","example.com"], "and",
-                ["link_from","not_like","%example.com/blog%"]] [["direction","=","external"], "and",
-                [["link_from","like","%example.com/blog%"],"or",["link_from","like","%example.com/help%"]]]
-                The full list of possible filters is available by this link.
-                Rules: a filter expression of at most 8 conditions [field, operator, value] joined
-                by and / or; operators: regex, not_regex, =, <>, in, not_in, like, not_like.
-            search_after_token: token for subsequent requests optional field provided in the
-                identical filed of the response to each request; use this parameter to avoid
-                timeouts while trying to obtain over 20,000 results in a single request; by
-                specifying the unique search_after_token value from the response array, you will get
-                the subsequent results of the initial task; search_after_token values are unique for
-                each subsequent task ; Note: if the search_after_token is specified in the request,
-                all other parameters should be identical to the previous request
-            tag: user-defined task identifier optional field the character limit is 255 you can use
-                this parameter to identify the task and match it with the result you will find the
-                specified tag value in the data object of the response
-                Rules: at most 255 characters.
-            timeout: Seconds for this call, instead of the client's timeout.
-
-        Raises:
-            RequestValidationError: The arguments break a documented rule; nothing was sent.
-            APIError: The call failed; see the error classes in ``aisa_dataforseo``.
-
-        Docs: https://docs.dataforseo.com/v3/on_page/links/
-        """
+        """The awaitable form of :meth:`OnPage.links`: the same arguments, rules and result."""
         return await self._client.request(
             LINKS,
             {
