@@ -48,9 +48,20 @@ def result_model(endpoint: ir.Endpoint) -> type[Model]:
     return model
 
 
-ENDPOINTS = [pytest.param(endpoint, id=endpoint.qualified_name) for endpoint in API.endpoints]
+class Shown(ir.Endpoint):
+    """An IR endpoint that hypothesis shows, in a failing example, by its name alone."""
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(f"<endpoint {self.qualified_name}>")
+
+
+def shown(endpoint: ir.Endpoint) -> Shown:
+    return Shown(**{f.name: getattr(endpoint, f.name) for f in dataclasses.fields(endpoint)})
+
+
+ENDPOINTS = [pytest.param(shown(e), id=e.qualified_name) for e in API.endpoints]
 MODELS = [
-    pytest.param(endpoint, node.model, id=f"{endpoint.qualified_name}:{node.model}")
+    pytest.param(shown(endpoint), node.model, id=f"{endpoint.qualified_name}:{node.model}")
     for endpoint in API.endpoints
     for node in endpoint.result.models()
 ]
@@ -286,6 +297,15 @@ def below_results(body: Any) -> Iterator[dict[str, Any]]:
 
 ENVELOPE_KEYS = [node.key for node in API.envelope.children]
 
+# For hypothesis.find: the first example found will do; shrinking it would only cost time.
+FIRST = settings(
+    max_examples=2000,
+    derandomize=True,
+    database=None,
+    phases=[Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
 SHAPES: dict[str, Any] = {
     "a null in a result": lambda body, e: any(None in o.values() for o in below_results(body)),
     "a key left out of a result": lambda body, e: any(
@@ -316,18 +336,7 @@ def objects(value: Any, depth: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
 def test_the_response_strategy_draws(endpoint: ir.Endpoint, shape: str) -> None:
     """Each shape a live body may have is within the strategy's reach (hypothesis.find finds one)."""
     responses = getattr(strategies, f"{module_name(endpoint)}_responses")()
-    found = find(
-        responses,
-        lambda body: SHAPES[shape](body, endpoint),
-        # The first body found will do: shrinking it to the smallest would only cost time.
-        settings=settings(
-            max_examples=2000,
-            derandomize=True,
-            database=None,
-            phases=[Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
+    found = find(responses, lambda body: SHAPES[shape](body, endpoint), settings=FIRST)
     assert SHAPES[shape](found, endpoint)
 
 
@@ -344,7 +353,9 @@ def test_a_number_beyond_a_doubles_range_is_parsed(endpoint: ir.Endpoint) -> Non
             200, content=text.encode(), headers={"content-type": "application/json"}
         )
     )
-    kwargs = find(getattr(strategies, f"{module_name(endpoint)}_requests")(), lambda _: True)
+    kwargs = find(
+        getattr(strategies, f"{module_name(endpoint)}_requests")(), lambda _: True, settings=FIRST
+    )
     with Client("test-key", http_client=httpx.Client(transport=transport), max_retries=0) as client:
         try:
             response = getattr(getattr(client, endpoint.group), endpoint.name)(**kwargs)
