@@ -5,8 +5,12 @@ from __future__ import annotations
 import keyword
 import re
 
-# Attributes every generated model already has; a field with one of these names is renamed.
-MODEL_RESERVED = frozenset({"from_dict", "to_dict", "extra"})
+# Attributes every generated model already has, and the names its annotations use (a field
+# called ``int`` would shadow the type while the sibling fields' annotations are resolved):
+# a field with one of these names is renamed.
+MODEL_RESERVED = frozenset(
+    {"from_dict", "to_dict", "extra", "str", "int", "float", "bool", "list", "dict", "Any", "ResultT"}
+)
 # Every generated endpoint method takes ``self`` and a per-call ``timeout``.
 PARAM_RESERVED = frozenset({"self", "timeout"})
 

@@ -8,11 +8,13 @@ missing or unused. Text from the docs reaches code only through ``pyrepr`` and `
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
 import sys
 import textwrap
+import tokenize
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -162,7 +164,8 @@ class Imports:
 
     def splice(self, body: str, path: str = "<module>") -> str:
         """Put the import block where the template wrote ``# <imports>``, ordered as isort would."""
-        if self.MARK not in body:
+        line = _comment_line(body, self.MARK)
+        if line is None:
             if self.names:
                 raise GenerationError("render", path, f"the template used imports but has no {self.MARK!r} line")
             return body
@@ -181,7 +184,21 @@ class Imports:
             statements.sort(key=lambda group: isort_key(group[0], case_sensitive=False))
             section.extend(f"from {module} import {', '.join(group)}" for group in statements)
         block = "\n\n".join("\n".join(lines) for lines in sections if lines)
-        return body.replace(self.MARK, block, 1)
+        lines = body.split("\n")
+        lines[line] = block
+        return "\n".join(lines)
+
+
+def _comment_line(body: str, mark: str) -> int | None:
+    """The index of the line holding ``mark`` as a comment, not as text inside a string."""
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(body).readline):
+            if token.type == tokenize.COMMENT and token.string == mark:
+                return token.start[0] - 1
+    except (tokenize.TokenError, SyntaxError):
+        pass  # a broken template; black will say where
+    lines = body.split("\n")
+    return lines.index(mark) if mark in lines else None
 
 
 def natural(text: str) -> tuple[tuple[int, int | str], ...]:

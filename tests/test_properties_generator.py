@@ -43,7 +43,7 @@ EXPENSIVE = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-# "# <imports>" itself is left out: it breaks the package (see the xfail test at the end).
+# "# <imports>" itself is left out here; a test at the end injects it on its own.
 PIECES = (
     '"',
     "'",
@@ -369,23 +369,12 @@ def test_the_package_and_its_testing_module_do_not_import_hypothesis() -> None:
     assert result.stdout.strip() == "[]"
 
 
-# -- bugs found by these properties -----------------------------------------------------------
-
-
-MARKER_BUG = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: render.Imports.splice puts the import block in place of the first '# <imports>' in "
-        "the rendered module, and an endpoint title holding that text comes first (in the endpoint "
-        "module's docstring): the imports land inside the docstring and the module raises "
-        "NameError on import (EndpointSpec is not defined)"
-    ),
-)
+# -- regressions: inputs these properties once broke -------------------------------------------
 
 
 @pytest.mark.parametrize(
     "place",
-    [pytest.param("title", marks=MARKER_BUG), "description", "param", "field", "rule", "package"],
+    ["title", "description", "param", "field", "rule", "package"],
 )
 def test_the_import_marker_in_doc_text_is_just_text(
     place: str, tmp_path: Path, black_cache: Path
@@ -409,21 +398,9 @@ def test_the_import_marker_in_doc_text_is_just_text(
     check_tree(tmp_path / "out", facts_for(hostile))
 
 
-BUILTIN_BUG = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a response field whose JSON key is a builtin type name (str, int, float, bool, list, "
-        "dict) keeps that name as its attribute; in the slotted dataclass the slot then shadows "
-        "the builtin when _model resolves the sibling fields' annotations "
-        "(typing.get_type_hints reads the class namespace first), so from_dict raises TypeError "
-        "('member_descriptor' | None) for every payload of that model"
-    ),
-)
-
-
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=BUILTIN_BUG) for n in ("str", "int", "float", "bool", "list", "dict")],
+    ["str", "int", "float", "bool", "list", "dict"],
 )
 def test_a_field_named_like_a_builtin_type_keeps_working(
     name: str, tmp_path: Path, black_cache: Path
