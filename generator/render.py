@@ -1,23 +1,19 @@
 """Jinja2 over the IR: a pure function from an Api to {relative path: text}.
 
-Templates never write imports by hand. A template asks for a name with ``uses(module, name)``,
-which returns the name and records the import; the module body is rendered first and its import
-block is assembled afterwards from what was used (betterproto's trick), so no import is ever
-missing or unused. Text from the docs reaches code only through ``pyrepr`` and ``docstring``.
+Each template makes one file, or one per group or endpoint (``OUTPUTS``). Templates never write
+imports by hand (see imports.py), and text from the docs reaches code only through the
+``pyrepr`` and ``docstring`` filters, which make a safe literal of any text.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
-import sys
 import textwrap
-import tokenize
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +21,7 @@ import jinja2
 
 from . import ir
 from .errors import GenerationError
+from .imports import Imports, all_list, isort_key
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LINE = 100
@@ -134,93 +131,6 @@ def _header(path: str, sources: list[str]) -> str:
     if path.endswith(".md"):
         return f"<!-- {text} -->\n\n"
     return "".join(f"# {line}\n" for line in textwrap.wrap(text, LINE - 2)) + ("\n" if path.endswith(".py") else "")
-
-
-# -- imports collected while rendering --------------------------------------------------------
-
-
-@dataclass
-class Imports:
-    """The imports a module's body used. ``depth`` is how deep the file sits inside the package."""
-
-    depth: int
-    names: dict[str, set[str]] = field(default_factory=dict)
-    MARK: str = "# <imports>"
-
-    def uses(self, module: str, name: str, alias: str | None = None) -> str:
-        """Record ``from module import name [as alias]`` (``.x`` is relative to the package root).
-
-        Returns the name to write in the code.
-        """
-        if module.startswith(".") and self.depth > 0:
-            module = "." * self.depth + module
-        self.names.setdefault(module, set()).add(f"{name} as {alias}" if alias else name)
-        return alias or name
-
-    def module(self, module: str, alias: str) -> str:
-        """Record ``import module as alias``; return the alias."""
-        self.names.setdefault(f"{module} as {alias}", set()).add("")
-        return alias
-
-    def splice(self, body: str, path: str = "<module>") -> str:
-        """Put the import block where the template wrote ``# <imports>``, ordered as isort would."""
-        line = _comment_line(body, self.MARK)
-        if line is None:
-            if self.names:
-                raise GenerationError("render", path, f"the template used imports but has no {self.MARK!r} line")
-            return body
-        sections: list[list[str]] = [[], [], []]
-        for module in sorted(self.names, key=lambda m: natural(m.lower())):
-            root = module.split(" ")[0]
-            section = sections[2 if root.startswith(".") else 0 if root.split(".")[0] in sys.stdlib_module_names else 1]
-            names = sorted(self.names[module], key=lambda name: isort_key(name, case_sensitive=False))
-            if names == [""]:
-                section.insert(sum(line.startswith("import ") for line in section), f"import {module}")
-                continue
-            # isort's defaults: an aliased name gets a statement of its own; statements of one module
-            # follow the order of their first name, and plain names share one statement.
-            plain = [name for name in names if " as " not in name]
-            statements = [[name] for name in names if " as " in name] + ([plain] if plain else [])
-            statements.sort(key=lambda group: isort_key(group[0], case_sensitive=False))
-            section.extend(f"from {module} import {', '.join(group)}" for group in statements)
-        block = "\n\n".join("\n".join(lines) for lines in sections if lines)
-        lines = body.split("\n")
-        lines[line] = block
-        return "\n".join(lines)
-
-
-def _comment_line(body: str, mark: str) -> int | None:
-    """The index of the line holding ``mark`` as a comment, not as text inside a string."""
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(body).readline):
-            if token.type == tokenize.COMMENT and token.string == mark:
-                return token.start[0] - 1
-    except (tokenize.TokenError, SyntaxError):
-        pass  # a broken template; black will say where
-    lines = body.split("\n")
-    return lines.index(mark) if mark in lines else None
-
-
-def natural(text: str) -> tuple[tuple[int, int | str], ...]:
-    """A sort key that orders digit runs by value: ``Item2`` before ``Item10``."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
-
-
-def isort_key(name: str, case_sensitive: bool = True) -> tuple[int, tuple[tuple[int, int | str], ...]]:
-    """isort's order-by-type: CONSTANTS, then Classes, then everything else, each in natural order.
-
-    Import lists compare names ignoring case (isort's default); ``__all__`` compares them as is (RUF022).
-    """
-    bare = name.split(" ")[0]
-    key = natural(bare if case_sensitive else bare.lower())
-    if bare.isupper() and len(bare) > 1:
-        return 0, key
-    return (1 if bare[:1].isupper() else 2), key
-
-
-def all_list(names: list[str]) -> str:
-    """An ``__all__`` assignment, sorted the way ruff's RUF022 expects."""
-    return "__all__ = [" + ", ".join(f'"{name}"' for name in sorted(names, key=isort_key)) + "]"
 
 
 # -- the environment and its filters ----------------------------------------------------------

@@ -24,9 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.format import format_python
+from generator.imports import Imports, all_list
 from generator.ir import Api
 from generator.pipeline import build_files
-from generator.render import LINE, Imports, all_list, docstring, module_name, pyrepr, wrap
+from generator.render import LINE, docstring, module_name, pyrepr, wrap
 
 HOSTILE = [
     'He said "hi"',
