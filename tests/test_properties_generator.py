@@ -43,7 +43,7 @@ EXPENSIVE = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-# "# <imports>" itself is left out here; a test at the end injects it on its own.
+# "# <imports>" is the renderer's own marker comment; as doc text it must stay text.
 PIECES = (
     '"',
     "'",
@@ -67,7 +67,7 @@ PIECES = (
     "\u2028",
     "\ufeff",
     "#",
-    "# <imports",
+    "# <imports>",
     "`",
     "|",
     "*",
@@ -89,7 +89,24 @@ HOSTILE = st.lists(
 ).map("".join)
 
 # JSON keys no Python identifier can be, or that are keywords or shadow builtins.
-FIELD_NAMES = ("from", "class", "type", "id", "items", "x-y", "2fa", "import", "None", "lambda")
+FIELD_NAMES = (
+    "from",
+    "class",
+    "type",
+    "id",
+    "items",
+    "x-y",
+    "2fa",
+    "import",
+    "None",
+    "lambda",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+)
 # "object" gets a child (and so a model of its own); "map" is an object the docs give no fields.
 FIELD_TYPES = ("string", "integer", "number", "boolean", "object", "map", "string[]", "object[]")
 PARAM_NAMES = ("from", "class", "x-y", "2fa", "type", "id")
@@ -288,23 +305,29 @@ def test_hostile_specs_give_a_package_that_parses_imports_round_trips_and_lints(
     check_tree(out, facts_for(hostile))
 
 
-@pytest.mark.parametrize("name", FIELD_NAMES)
-def test_each_awkward_field_name_keeps_its_json_key(
-    name: str, tmp_path: Path, black_cache: Path
+PLAIN = {
+    "package": "p",
+    "title": "t",
+    "description": "d",
+    "param": "p",
+    "field": "f",
+    "envelope": "e",
+    "rule": "r",
+    "enum": ["one", "two"],
+    "params": {},
+    "fields": {},
+}
+
+
+@pytest.mark.parametrize("kind", FIELD_TYPES)
+def test_every_awkward_field_name_keeps_its_json_key(
+    kind: str, tmp_path: Path, black_cache: Path
 ) -> None:
-    """One name at a time, in each shape a field can have."""
-    hostile = {
-        "package": "p",
-        "title": "t",
-        "description": "d",
-        "param": "p",
-        "field": "f",
-        "envelope": "e",
-        "rule": "r",
-        "enum": ["one", "two"],
-        "params": {},
-        "fields": {name: "object"},
-    }
+    """Every name at once, in one shape, beside fields of every type: info has strings, an int,
+    a bool and a list; a number and a map are added. A name that shadows a builtin type must not
+    break a sibling's annotation."""
+    fields = {name: kind for name in FIELD_NAMES} | {"a_number": "number", "a_map": "map"}
+    hostile = {**PLAIN, "fields": fields, "params": {name: "string" for name in PARAM_NAMES}}
     spec = Path(shutil.copytree(SPEC_DIR, tmp_path / "spec"))
     inject(spec, hostile)
     build(spec, tmp_path / "out", black_cache)
@@ -372,52 +395,11 @@ def test_the_package_and_its_testing_module_do_not_import_hypothesis() -> None:
 # -- regressions: inputs these properties once broke -------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "place",
-    ["title", "description", "param", "field", "rule", "package"],
-)
-def test_the_import_marker_in_doc_text_is_just_text(
-    place: str, tmp_path: Path, black_cache: Path
-) -> None:
-    hostile = {
-        "package": "p",
-        "title": "t",
-        "description": "d",
-        "param": "p",
-        "field": "f",
-        "envelope": "e",
-        "rule": "r",
-        "enum": ["one", "two"],
-        "params": {},
-        "fields": {"from": "string"},
-    }
-    hostile[place] = "see # <imports> here"
-    spec = Path(shutil.copytree(SPEC_DIR, tmp_path / "spec"))
-    inject(spec, hostile)
-    build(spec, tmp_path / "out", black_cache)
-    check_tree(tmp_path / "out", facts_for(hostile))
-
-
-@pytest.mark.parametrize(
-    "name",
-    ["str", "int", "float", "bool", "list", "dict"],
-)
-def test_a_field_named_like_a_builtin_type_keeps_working(
-    name: str, tmp_path: Path, black_cache: Path
-) -> None:
-    """Beside fields of every type (info has strings, an int, a bool and a list; add a number and a map)."""
-    hostile = {
-        "package": "p",
-        "title": "t",
-        "description": "d",
-        "param": "p",
-        "field": "f",
-        "envelope": "e",
-        "rule": "r",
-        "enum": ["one", "two"],
-        "params": {},
-        "fields": {name: "string", "a_number": "number", "a_map": "map"},
-    }
+def test_the_import_marker_in_doc_text_is_just_text(tmp_path: Path, black_cache: Path) -> None:
+    """The renderer's marker comment in every kind of doc text (it once took the imports)."""
+    marker = "see # <imports> here"
+    places = ("title", "description", "param", "field", "rule", "package", "envelope")
+    hostile = {**PLAIN, **{place: marker for place in places}, "fields": {"from": "string"}}
     spec = Path(shutil.copytree(SPEC_DIR, tmp_path / "spec"))
     inject(spec, hostile)
     build(spec, tmp_path / "out", black_cache)
