@@ -404,3 +404,49 @@ def test_the_import_marker_in_doc_text_is_just_text(tmp_path: Path, black_cache:
     inject(spec, hostile)
     build(spec, tmp_path / "out", black_cache)
     check_tree(tmp_path / "out", facts_for(hostile))
+
+
+# -- client-side defaults ----------------------------------------------------------------------
+
+
+def test_a_client_side_default_is_sent_when_the_argument_is_omitted(
+    tmp_path: Path, black_cache: Path
+) -> None:
+    spec = Path(shutil.copytree(SPEC_DIR, tmp_path / "spec"))
+    extra = {
+        "name": "page_size",
+        "type": "integer",
+        "minimum": 1,
+        "default": {"value": 7, "applied_by": "client"},
+        "description": "how many",
+    }
+    rewrite(spec / SPEC_FILE, lambda data: data["params"].append(extra))
+    out = tmp_path / "out"
+    build(spec, out, black_cache)
+    probe = textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(out)!r})
+        import httpx
+        from {PACKAGE} import Client
+        sent = []
+        def answer(request):
+            sent.append(json.loads(request.content))
+            return httpx.Response(200, json={{"status_code": 20000, "tasks": []}})
+        with Client("key", http_client=httpx.Client(transport=httpx.MockTransport(answer))) as client:
+            client.backlinks.history_live(target="example.com")
+            client.backlinks.history_live(target="example.com", page_size=3)
+        print(json.dumps(sent))
+        """)
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        {"target": "example.com", "page_size": 7},
+        {"target": "example.com", "page_size": 3},
+    ]

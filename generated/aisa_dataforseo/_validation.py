@@ -584,6 +584,8 @@ class Param:
     checks: tuple[Check, ...] = ()
     item_type: ParamType | None = None
     item_checks: tuple[Check, ...] = ()
+    # A client-side default, sent when the argument is omitted; server-side ones are never sent.
+    default: Any = None
 
     def validate(self, value: Any, today: dt.date) -> tuple[Any, list[ValidationIssue]]:
         """``value`` as checked (a date string as a date), and every issue with it or its items."""
@@ -655,6 +657,8 @@ class EndpointSpec:
         fields: dict[str, object] = {}
         for param in self.params:
             value = arguments.get(param.name)
+            if value is None:
+                value = param.default
             if value is None:
                 if param.required:
                     issues.append(
