@@ -24,9 +24,11 @@ from aisa_dataforseo import (
     APIStatusError,
     APITimeoutError,
     AsyncClient,
+    AuthenticationCodeError,
     AuthenticationError,
     BacklinksHistoryLiveResult,
     BacklinksIndexResult,
+    BadRequestCodeError,
     BadRequestError,
     Client,
     NotFoundError,
@@ -38,7 +40,6 @@ from aisa_dataforseo import (
     ResponseParseError,
     ResponseStatusError,
     ServerError,
-    TaskError,
     _client,
 )
 from aisa_dataforseo._errors import status_error_class
@@ -435,7 +436,8 @@ def test_a_refused_call_in_a_200(flavour: str, server: LoopbackServer, sleeps: l
     with pytest.raises(ResponseStatusError) as caught:
         index(flavour, server)
     error = caught.value
-    assert error.status_code == 40100
+    assert type(error) is AuthenticationCodeError
+    assert (error.status_code, error.task_id, error.tasks) == (40100, None, ())
     assert isinstance(error.response, Response)
     assert error.response.status_message == "You are not authorized to access this resource."
     assert error.response.to_dict() == body
@@ -456,9 +458,12 @@ def test_a_failed_task_in_a_200(flavour: str, server: LoopbackServer) -> None:
     }
     payload.update(tasks_count=2, tasks_error=1, tasks=[good, bad])
     server.reply_json(payload)
-    with pytest.raises(TaskError) as caught:
+    with pytest.raises(ResponseStatusError) as caught:
         call(flavour, server, HISTORY, target="techcrunch.com")
     error = caught.value
+    assert type(error) is BadRequestCodeError  # 40501: invalid field
+    assert (error.status_code, error.task_id) == (40501, bad["id"])
+    assert error.status_message == "Invalid Field: 'target'."
     [task] = error.tasks
     assert (task.id, task.status_code, task.status_message) == (
         bad["id"],
