@@ -8,6 +8,7 @@ children keeps its documented shape: a free mapping, or a list of scalars.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import SpecError
@@ -85,11 +86,9 @@ def _freeze(node: _Node, key: str, model: str | None, prefix: str, errors: list[
     flat = node.flat
     attrs: dict[str, str] = {}
     children: list[Field] = []
+    names = _model_names(node, prefix)
     for child_key, child in node.children.items():
-        child_model = None
-        if child.children:
-            item = singular(child_key) if child.flat.doc_type.endswith("[]") else child_key
-            child_model = prefix + pascal(item)
+        child_model = names.get(child_key)
         frozen = _freeze(child, child_key, child_model, child_model or "", errors)
         if frozen.attr in attrs:
             errors.append(
@@ -112,6 +111,24 @@ def _freeze(node: _Node, key: str, model: str | None, prefix: str, errors: list[
         holds_result=flat.holds_result,
         source=flat.source,
     )
+
+
+def _model_names(node: _Node, prefix: str) -> dict[str, str]:
+    """The model class of each child that has children: an array's is named after one item.
+
+    When that singular meets a sibling's name (``link``, an object, beside ``links``, an array
+    of them), the array keeps its plural.
+    """
+    names = {
+        key: prefix + pascal(singular(key) if child.flat.doc_type.endswith("[]") else key)
+        for key, child in node.children.items()
+        if child.children
+    }
+    taken = Counter(names.values())
+    return {
+        key: prefix + pascal(key) if taken[name] > 1 and node.children[key].flat.doc_type.endswith("[]") else name
+        for key, name in names.items()
+    }
 
 
 def _shape(flat: FlatField, is_model: bool) -> tuple[FieldKind, ScalarType | None]:
