@@ -516,7 +516,10 @@ def files(cache: Path) -> dict[str, str]:
 
 def header_sources(path: str, text: str) -> list[str]:
     """The spec files a generated file's header names (fails when it has no header)."""
-    if path.endswith(".md"):
+    if path.endswith(".json"):
+        document = json.loads(text)
+        comment = document.get("$comment") or document["x-dfsgen-generated"]
+    elif path.endswith(".md"):
         first = text.split("\n", 1)[0]
         assert first.startswith("<!-- ") and first.endswith(" -->"), first
         comment = first[5:-4]
