@@ -58,6 +58,7 @@ PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "number": (int, float),
     "boolean": (bool,),
     "date": (str,),
+    "object": (dict,),
 }
 
 

@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-ParamType = Literal["string", "integer", "number", "boolean", "date", "array"]
-ScalarType = Literal["string", "integer", "number", "boolean", "date", "object"]
+ParamType = Literal["string", "integer", "number", "boolean", "date", "object", "array"]
+ParamLocation = Literal["body", "path"]
+ScalarType = Literal["string", "integer", "number", "boolean", "date", "object", "array"]
 FieldKind = Literal["scalar", "object", "array", "list", "mapping"]
 
 
@@ -153,6 +154,7 @@ class Param:
     examples: tuple[object, ...]
     recovered: str | None
     source: Source
+    location: ParamLocation = "body"  # "path": fills the endpoint path's {name} placeholder
 
     @property
     def all_constraints(self) -> tuple[Constraint, ...]:
@@ -208,6 +210,23 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How to walk every item of a long result, page by page.
+
+    ``items`` is the result field holding one page; ``token_param``/``token_field`` carry the
+    continuation token from each response into the next request, and ``offset_param``/
+    ``limit_param`` move a window instead. Either pair may be absent, never both.
+    """
+
+    items: Field
+    total: Field | None
+    token_param: Param | None
+    token_field: Field | None
+    offset_param: Param | None
+    limit_param: Param | None
+
+
+@dataclass(frozen=True)
 class Endpoint:
     name: str
     group: str
@@ -224,14 +243,33 @@ class Endpoint:
     examples_today: dt.date | None
     class_prefix: str
     spec_file: str
+    pagination: Pagination | None = None
 
     @property
     def qualified_name(self) -> str:
         return f"{self.group}.{self.name}"
 
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        return tuple(param for param in self.params if param.location == "path")
+
+    @property
+    def body_params(self) -> tuple[Param, ...]:
+        return tuple(param for param in self.params if param.location == "body")
+
 
 @dataclass(frozen=True)
 class HttpStatus:
+    low: int
+    high: int
+    kind: str
+    error_class: str
+
+
+@dataclass(frozen=True)
+class ApiCode:
+    """A range of status codes inside an HTTP 200 body, and the error kind it becomes."""
+
     low: int
     high: int
     kind: str
@@ -244,6 +282,7 @@ class Retry:
     statuses: tuple[tuple[int, int], ...]
     initial_delay: float
     max_delay: float
+    api_codes: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -264,6 +303,13 @@ class Api:
     envelope: Field
     endpoints: tuple[Endpoint, ...]
     spec_file: str
+    api_codes: tuple[ApiCode, ...] = ()
+    max_concurrency: int | None = None  # simultaneous requests; None: the API sets no limit
+
+    @property
+    def code_errors(self) -> dict[str, str]:
+        """Each error class of the API's own status codes, once, with its kind (several ranges may share one)."""
+        return {code.error_class: code.kind for code in self.api_codes}
 
     @property
     def groups(self) -> dict[str, tuple[Endpoint, ...]]:

@@ -6,16 +6,32 @@ Errors are collected as values while building; the caller raises them together.
 from __future__ import annotations
 
 import math
-from typing import Any
+import re
+from typing import Any, TypeVar
 
 from . import constraints as cons
 from .errors import SpecError
-from .ir import Api, Default, Endpoint, Field, HttpStatus, Param, Retry, Rule, Source
+from .ir import (
+    Api,
+    ApiCode,
+    Default,
+    Endpoint,
+    Field,
+    HttpStatus,
+    Pagination,
+    Param,
+    Retry,
+    Rule,
+    Source,
+)
 from .load import Document
 from .names import MODEL_RESERVED, PARAM_RESERVED, is_python_name, pascal, python_name
 from .tree import FlatField, build_tree
 
 _COMPARABLE = frozenset({"date", "integer", "number"})
+_PATH_TYPES = frozenset({"string", "integer"})
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+_T = TypeVar("_T")
 
 
 class _Builder:
@@ -35,14 +51,16 @@ class _Builder:
         slots = [flat for flat in flats if flat.holds_result]
         if len(slots) != 1:
             self.error(doc, ("envelope",), "envelope", f"needs exactly one field with holds_result, found {len(slots)}")
-        for key in ("http", "statuses"):
-            entries = data["status_codes"]["http"] if key == "http" else data["retry"]["statuses"]
-            section = ("status_codes", "http") if key == "http" else ("retry", "statuses")
+        task_low, task_high = data["status_codes"]["task_range"]
+        for section in _STATUS_SECTIONS:
+            entries = data.get(section[0], {}).get(section[1], [])
             for i, entry in enumerate(entries):
-                status = entry["status"] if isinstance(entry, dict) else entry
+                status = entry[_RANGE_KEY[section]] if isinstance(entry, dict) else entry
                 low, high = _status_range(status)
                 if low > high:
                     self.error(doc, section + (i,), ".".join(section), f"range {status!r} runs backwards")
+                elif section in _CODE_SECTIONS and not task_low <= low <= high <= task_high:
+                    self.error(doc, section + (i,), ".".join(section), f"{status!r} is outside task_range {task_low}-{task_high}")
         numbers: list[tuple[tuple[str | int, ...], float]] = [
             (("timeout",), data["timeout"]),
             (("retry", "initial_delay"), data["retry"]["initial_delay"]),
@@ -51,9 +69,8 @@ class _Builder:
         for at, value in numbers:
             if not math.isfinite(value):
                 self.error(doc, at, ".".join(map(str, at)), f"{value!r} is not a finite number")
-        low, high = data["status_codes"]["task_range"]
-        if not low <= data["status_codes"]["success"] <= high:
-            self.error(doc, ("status_codes", "success"), "status_codes.success", f"{data['status_codes']['success']} is outside task_range {low}-{high}")
+        if not task_low <= data["status_codes"]["success"] <= task_high:
+            self.error(doc, ("status_codes", "success"), "status_codes.success", f"{data['status_codes']['success']} is outside task_range {task_low}-{task_high}")
         root = FlatField("", "object", "The response envelope shared by every endpoint.", None, None, False, Source(doc.file, doc.line(("envelope",))))
         envelope = build_tree(flats, root, "Response", "", self.errors)
         return data, envelope
@@ -67,8 +84,9 @@ class _Builder:
         self.unique(doc, "params", [(p.name, p.attr) for p in params])
         by_name = {param.name: param for param in params}
         rules = tuple(self.rule(doc, i, raw, by_name) for i, raw in enumerate(data.get("rules", [])))
-        if (data["body"] == "none") != (not params):
-            self.error(doc, ("body",), "body", "an endpoint has a body exactly when it has parameters")
+        self.placeholders(doc, data["path"], params)
+        if (data["body"] == "none") != (not any(param.location == "body" for param in params)):
+            self.error(doc, ("body",), "body", "an endpoint has a body exactly when it has body parameters")
         if data["method"] == "GET" and data["body"] != "none":
             self.error(doc, ("body",), "body", "a GET request carries no body")
         class_prefix = pascal(group) + pascal(data["name"])
@@ -79,6 +97,7 @@ class _Builder:
             if flat.holds_result:
                 self.error(doc, ("response", i, "holds_result"), flat.name, "holds_result belongs to the envelope in api.yaml")
         result = build_tree(flats, root, class_prefix + "Result", class_prefix, self.errors, below=result_path)
+        pagination = self.pagination(doc, data["pagination"], by_name, result) if "pagination" in data else None
         today = None
         if "examples_today" in data:
             bound = cons.parse_date_bound(data["examples_today"])
@@ -102,6 +121,7 @@ class _Builder:
             examples_today=today,
             class_prefix=class_prefix,
             spec_file=doc.file,
+            pagination=pagination,
         )
 
     def param(self, doc: Document, index: int, raw: dict[str, Any]) -> Param:
@@ -130,14 +150,17 @@ class _Builder:
                 if bound is not None and bound.is_relative:
                     self.error(doc, at + ("default",), f"{name}.default", "a client-side default must be a fixed value")
             default = Default(value, applied_by)
-        if raw.get("required") and default is not None:
+        location = raw.get("in", "body")
+        if location == "path":
+            self.path_param(doc, at, raw)
+        elif raw.get("required") and default is not None:
             self.error(doc, at + ("default",), f"{name}.default", "a required parameter cannot have a default")
         return Param(
             name=name,
             attr=self.attr(doc, at, name, raw.get("attr"), PARAM_RESERVED),
             type=param_type,
             item_type=items["type"] if items else None,
-            required=bool(raw.get("required", False)),
+            required=location == "path" or bool(raw.get("required", False)),
             description=raw["description"].strip(),
             default=default,
             constraints=constraints,
@@ -145,7 +168,32 @@ class _Builder:
             examples=tuple(raw.get("examples", ())),
             recovered=raw.get("recovered"),
             source=Source(doc.file, doc.line(at)),
+            location=location,
         )
+
+    def path_param(self, doc: Document, at: tuple[str | int, ...], raw: dict[str, Any]) -> None:
+        """A path parameter is one whole segment: always given, a string or an integer, no default."""
+        name = raw["name"]
+        if raw["type"] not in _PATH_TYPES:
+            self.error(doc, at + ("type",), f"{name}.type", f"a path parameter is a string or an integer, not {cons.article(raw['type'])}")
+        if raw.get("required") is False:
+            self.error(doc, at + ("required",), f"{name}.required", "a path parameter is always required")
+        if "default" in raw:
+            self.error(doc, at + ("default",), f"{name}.default", "a path parameter cannot have a default")
+
+    def placeholders(self, doc: Document, path: str, params: tuple[Param, ...]) -> None:
+        """Each ``{name}`` of the path has exactly one ``in: path`` parameter, and each of those a placeholder."""
+        named = _PLACEHOLDER.findall(path)
+        for name in sorted({name for name in named if named.count(name) > 1}):
+            self.error(doc, ("path",), "path", f"placeholder {{{name}}} appears more than once")
+        in_path = {param.name: index for index, param in enumerate(params) if param.location == "path"}
+        for name in dict.fromkeys(named):
+            if name not in in_path:
+                body = " (it is a body parameter)" if any(param.name == name for param in params) else ""
+                self.error(doc, ("path",), "path", f"placeholder {{{name}}} has no parameter with in: path{body}")
+        for name, index in in_path.items():
+            if name not in named:
+                self.error(doc, ("params", index, "in"), f"{name}.in", f"the path {path!r} has no {{{name}}} placeholder")
 
     def rule(self, doc: Document, index: int, raw: dict[str, Any], params: dict[str, Param]) -> Rule:
         at: tuple[str | int, ...] = ("rules", index)
@@ -162,6 +210,48 @@ class _Builder:
         if len(kinds) == 2 and kinds[0] != kinds[1]:
             self.error(doc, at, rule.name, f"compares a {kinds[0]} with a {kinds[1]}")
         return rule
+
+    def pagination(self, doc: Document, raw: dict[str, Any], params: dict[str, Param], result: Field) -> Pagination | None:
+        """The pagination block with its names resolved to the endpoint's params and result fields."""
+        fields = {child.key: child for child in result.children}
+        if "token" not in raw and "offset" not in raw:
+            self.error(doc, ("pagination",), "pagination", "needs a way to move from page to page: token, offset, or both")
+        found: dict[tuple[str, ...], Param | Field | None] = {}
+        wanted: list[tuple[tuple[str, ...], str, str]] = [  # (where in the block, what it must name, its kind)
+            (("items",), "field", "array"),
+            (("total",), "field", "integer"),
+            (("token", "param"), "param", "string"),
+            (("token", "field"), "field", "string"),
+            (("offset", "param"), "param", "integer"),
+            (("offset", "limit"), "param", "integer"),
+        ]
+        for at, what, kind in wanted:
+            value: Any = raw
+            for key in at:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                found[at] = None
+                continue
+            target: Param | Field | None = params.get(value) if what == "param" else fields.get(value)
+            actual = None if target is None else target.type if isinstance(target, Param) else _field_kind(target)
+            where = ("pagination", *at)
+            if target is None:
+                owner = "parameter" if what == "param" else "field below " + result.path
+                self.error(doc, where, ".".join(where), f"names no {owner}: {value!r}")
+            elif actual != kind:
+                self.error(doc, where, ".".join(where), f"{value!r} is {cons.article(str(actual))} {what}, not {cons.article(kind)} one")
+            found[at] = target
+        items = found[("items",)]
+        if not isinstance(items, Field):
+            return None
+        return Pagination(
+            items=items,
+            total=_as(Field, found[("total",)]),
+            token_param=_as(Param, found[("token", "param")]),
+            token_field=_as(Field, found[("token", "field")]),
+            offset_param=_as(Param, found[("offset", "param")]),
+            limit_param=_as(Param, found[("offset", "limit")]),
+        )
 
     # -- shared helpers ---------------------------------------------------------------------
 
@@ -230,11 +320,17 @@ def build_api(api_doc: Document, endpoint_docs: list[Document]) -> tuple[Api | N
             statuses=tuple(_status_range(status) for status in data["retry"]["statuses"]),
             initial_delay=float(data["retry"]["initial_delay"]),
             max_delay=float(data["retry"]["max_delay"]),
+            api_codes=tuple(_status_range(code) for code in data["retry"].get("api_codes", ())),
         ),
         timeout=float(data["timeout"]),
         envelope=envelope,
         endpoints=tuple(sorted(endpoints, key=lambda e: (e.group, e.name))),
         spec_file=api_doc.file,
+        api_codes=tuple(
+            ApiCode(*_status_range(entry["code"]), entry["kind"], pascal(entry["kind"]) + "CodeError")
+            for entry in codes.get("api", ())
+        ),
+        max_concurrency=data["concurrency"]["max_requests"] if "concurrency" in data else None,
     )
     return api, []
 
@@ -251,7 +347,7 @@ def _check_unique_endpoints(builder: _Builder, endpoints: list[Endpoint], docs: 
         clash = False
         for what, key, at in (
             ("endpoint name", endpoint.qualified_name, "name"),
-            ("path", endpoint.path, "path"),
+            ("path", _PLACEHOLDER.sub("{}", endpoint.path), "path"),  # /x/{id} and /x/{key} are one route
             ("class name", endpoint.class_prefix, "name"),
         ):
             other = seen[what].setdefault(key, endpoint)
@@ -269,6 +365,21 @@ def _check_unique_endpoints(builder: _Builder, endpoints: list[Endpoint], docs: 
                 builder.errors.append(
                     SpecError(endpoint.spec_file, node.source.line, node.path, f"model name {node.model!r} is also made by {where}")
                 )
+
+
+# Lists of status ranges in api.yaml; the ones of codes inside a body must lie in task_range.
+_STATUS_SECTIONS = (("status_codes", "http"), ("retry", "statuses"), ("status_codes", "api"), ("retry", "api_codes"))
+_CODE_SECTIONS = _STATUS_SECTIONS[2:]
+_RANGE_KEY = {("status_codes", "http"): "status", ("status_codes", "api"): "code"}
+
+
+def _field_kind(node: Field) -> str:
+    """A response field's kind in the words of a pagination block: array, integer, string, ..."""
+    return "array" if node.kind == "array" else str(node.scalar) if node.kind == "scalar" else node.kind
+
+
+def _as(kind: type[_T], value: object) -> _T | None:
+    return value if isinstance(value, kind) else None
 
 
 def _status_range(status: int | str) -> tuple[int, int]:

@@ -110,7 +110,7 @@ def param(spec: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_operations_are_named_by_path_and_placed_by_group(demo: Imported) -> None:
-    assert [draft.file for draft in demo.drafts] == ["demo/index.yaml", "demo/live.yaml"]
+    assert [draft.file for draft in demo.drafts] == ["demo/index.yaml", "demo/live.yaml", "demo/task_get.yaml"]
     live = spec_of(demo, "demo/live.yaml")
     assert (live["name"], live["method"], live["path"], live["body"]) == ("live", "POST", "/demo/live", "object")
     assert live["docs_url"] == "https://docs.dataforseo.com/v3/demo/live/"
@@ -118,8 +118,11 @@ def test_operations_are_named_by_path_and_placed_by_group(demo: Imported) -> Non
     assert spec_of(demo, "demo/index.yaml")["body"] == "none"
 
 
-def test_an_operation_with_path_parameters_is_listed_not_half_imported(demo: Imported) -> None:
-    assert demo.skipped == ["GET /v3/demo/task_get/{id}: not imported: it has path parameters"]
+def test_an_operation_with_path_parameters_keeps_them_in_its_path(demo: Imported) -> None:
+    assert demo.skipped == []
+    task_get = spec_of(demo, "demo/task_get.yaml")
+    assert (task_get["path"], task_get["body"]) == ("/demo/task_get/{id}", "none")
+    assert [(p["name"], p["in"], p["type"]) for p in task_get["params"]] == [("id", "path", "string")]
 
 
 def test_request_constraints_come_from_the_prose(demo: Imported) -> None:
@@ -141,11 +144,10 @@ def test_a_constraint_the_checker_would_reject_is_dropped_with_a_note(demo: Impo
     assert mode["#"] == ['dropped default {"value": "medium", "applied_by": "server"}: \'medium\' is not one of [\'fast\', \'slow\']']
 
 
-def test_a_parameter_the_language_cannot_state_is_noted_not_dropped_silently(demo: Imported) -> None:
+def test_an_object_parameter_is_kept_as_any_json_object(demo: Imported) -> None:
     live = spec_of(demo, "demo/live.yaml")
-    assert "pages" not in [p["name"] for p in live["params"]]
-    assert live["#params"] == ["not imported: 'pages' is an object; the spec language has no object parameters"]
-    assert "demo/live.yaml: not imported: 'pages' is an object; the spec language has no object parameters" in demo.notes
+    assert param(live, "pages") == {"name": "pages", "type": "object", "required": True, "description": "pages required field"}
+    assert "#params" not in live
 
 
 def test_response_fields_flatten_refs_composition_variants_and_cycles(demo: Imported) -> None:
@@ -157,7 +159,7 @@ def test_response_fields_flatten_refs_composition_variants_and_cycles(demo: Impo
     assert {name: field["type"] for name, field in fields.items()} == {
         "total": "integer", "items": "object[]", "items.type": "string", "items.alpha": "integer", "items.beta": "number",
         "link": "object", "link.url": "string", "links": "object[]", "links.url": "string", "tree": "object",
-        "tree.name": "string", "tree.child": "object", "matrix": "object[]", "meta": "object", "from": "string", "2xx-rate": "number",
+        "tree.name": "string", "tree.child": "object", "matrix": "array[]", "meta": "object", "from": "string", "2xx-rate": "number",
     }  # fmt: skip
     assert fields["items.alpha"]["description"] == "only on a"
     assert fields["items.beta"]["description"] == ""
@@ -175,7 +177,7 @@ def test_the_demo_drafts_validate_and_name_every_model_once(demo: Imported, tmp_
 
 def test_path_selects_operations_by_glob_or_regex() -> None:
     assert [d.file for d in import_document(DOCUMENT, "/demo/l*").drafts] == ["demo/live.yaml"]
-    assert [d.file for d in import_document(DOCUMENT, "/v3/demo/*").drafts] == ["demo/index.yaml", "demo/live.yaml"]
+    assert [d.file for d in import_document(DOCUMENT, "/v3/demo/*").drafts] == ["demo/index.yaml", "demo/live.yaml", "demo/task_get.yaml"]
     assert [d.file for d in import_document(DOCUMENT, r"re:/demo/(index|nothing)").drafts] == ["demo/index.yaml"]
     assert import_document(DOCUMENT, "/backlinks/*").drafts == []
 
@@ -183,7 +185,7 @@ def test_path_selects_operations_by_glob_or_regex() -> None:
 def test_existing_specs_are_replaced_only_when_asked(demo: Imported, tmp_path: Path) -> None:
     write_drafts(demo, tmp_path, SPEC_DIR / "api.yaml")
     (tmp_path / "demo" / "live.yaml").write_text("# edited by hand\n", encoding="utf-8")
-    with pytest.raises(GenerationError, match="2 spec file"):
+    with pytest.raises(GenerationError, match="3 spec file"):
         write_drafts(demo, tmp_path, SPEC_DIR / "api.yaml")
     assert (tmp_path / "demo" / "live.yaml").read_text(encoding="utf-8") == "# edited by hand\n"
     write_drafts(demo, tmp_path, SPEC_DIR / "api.yaml", overwrite=True)
@@ -206,10 +208,10 @@ def test_cli_writes_a_spec_directory_and_exits_2_on_a_bad_document(tmp_path: Pat
     document.write_text(json.dumps(DOCUMENT), encoding="utf-8")
     assert main(["import-openapi", str(document), "-o", str(tmp_path / "spec")]) == 0
     out, err = capsys.readouterr()
-    assert "2 endpoints, 2 notes to review, 1 operations not imported" in out
-    assert "GET /v3/demo/task_get/{id}: not imported" in err
+    assert "3 endpoints, 2 notes to review, 0 operations not imported" in out
+    assert "demo/task_get.yaml: parameter 'id': upstream does not declare this path parameter" in err
     assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "spec").rglob("*.yaml")) == [
-        "spec/api.yaml", "spec/demo/index.yaml", "spec/demo/live.yaml",
+        "spec/api.yaml", "spec/demo/index.yaml", "spec/demo/live.yaml", "spec/demo/task_get.yaml",
     ]  # fmt: skip
     (tmp_path / "bad.json").write_text("[]", encoding="utf-8")
     assert main(["import-openapi", str(tmp_path / "bad.json"), "-o", str(tmp_path / "other")]) == 2
@@ -229,17 +231,18 @@ def test_the_hand_checked_endpoints_get_their_constraints_back() -> None:
 
 @pytest.mark.slow
 def test_the_whole_reference_document_imports_validates_generates_and_imports(tmp_path: Path) -> None:
-    """All 548 operations: 433 become endpoints, the 115 with path parameters are listed.
+    """All 548 operations become endpoints, the 115 with path parameters among them.
 
     Formatting ~1,150 generated files with black, cold, takes minutes on a shared 2-core machine:
     hence ``slow`` (which the default run still includes).
     """
     imported = import_document(load_document(REFERENCE))
-    assert len(imported.drafts) + len(imported.skipped) == 548
-    assert len(imported.drafts) == 433
+    assert imported.skipped == []
+    assert len(imported.drafts) == 548
     write_drafts(imported, tmp_path / "spec", SPEC_DIR / "api.yaml")
     api = build_ir(tmp_path / "spec")
-    assert len(api.endpoints) == 433
+    assert len(api.endpoints) == 548
+    assert sum(1 for endpoint in api.endpoints if endpoint.path_params) == 115
     files = build_files(tmp_path / "spec", tmp_path / "cache")
     write_tree(files, tmp_path / "out")
     probe = (
@@ -247,8 +250,8 @@ def test_the_whole_reference_document_imports_validates_generates_and_imports(tm
         "names = [m.name for m in pkgutil.iter_modules(e.__path__)]\n"
         "for name in names: importlib.import_module('aisa_dataforseo.endpoints.' + name)\n"
         "client = aisa_dataforseo.Client(api_key='k')\n"
-        "print(len(names), callable(client.backlinks.history_live), callable(client.serp.google_organic_live_advanced))\n"
+        "print(len(names), callable(client.backlinks.history_live), callable(client.serp.google_organic_task_get_regular))\n"
     )
     run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path / "out", capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["433", "True", "True"]
+    assert run.stdout.split() == ["548", "True", "True"]

@@ -188,7 +188,8 @@ def test_the_mock_sorts_rules_as_the_export_states_them() -> None:
     from generator.export.jsonschema import _KEYWORDS, STATED_FORMATS
 
     assert _SCHEMA_FORMATS == set(STATED_FORMATS)
-    assert _SCHEMA_RULES == {kind.kind for kind in _KEYWORDS} | {"unknown", "required", "type"}
+    # "path": the export states a path parameter's refused segments ("", ".", "..") with "not".
+    assert _SCHEMA_RULES == {kind.kind for kind in _KEYWORDS} | {"unknown", "required", "type", "path"}
 
 
 # -- canned answers and faults ----------------------------------------------------------------

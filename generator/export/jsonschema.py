@@ -37,7 +37,7 @@ STATED_FORMATS: dict[str, dict[str, str]] = {
     "relative_url": {"pattern": rf"^(?![\s\S]*{WHITESPACE})/(?!/)"},
 }
 
-_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean", "date": "string", "object": "object"}
+_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean", "date": "string", "object": "object", "array": "array"}
 
 _KEYWORDS: dict[type[ir.Constraint], Callable[[Any], dict[str, Any]]] = {
     ir.MinLength: lambda c: {"minLength": c.value},
@@ -120,10 +120,10 @@ def task_schema(endpoint: ir.Endpoint) -> dict[str, Any]:
         "type": "object",
         "title": f"{endpoint.class_prefix}Task",
         "description": f"{endpoint.title}: the parameters of one task.",
-        "properties": {param.name: param_schema(param) for param in endpoint.params},
+        "properties": {param.name: param_schema(param) for param in endpoint.body_params},
         "additionalProperties": False,
     }
-    required = [param.name for param in endpoint.params if param.required]
+    required = [param.name for param in endpoint.body_params if param.required]
     if required:
         schema["required"] = required
     if endpoint.rules:

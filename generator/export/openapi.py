@@ -68,6 +68,8 @@ def operation(api: ir.Api, endpoint: ir.Endpoint) -> dict[str, Any]:
         "tags": [endpoint.group],
         "externalDocs": {"url": endpoint.docs_url},
     }
+    if endpoint.path_params:
+        op["parameters"] = [path_parameter(param) for param in endpoint.path_params]
     body = js.body_schema(endpoint)
     if body is not None:
         op["requestBody"] = {
@@ -76,6 +78,16 @@ def operation(api: ir.Api, endpoint: ir.Endpoint) -> dict[str, Any]:
         }
     op["responses"] = responses(api, {"$ref": schema_ref(response_name(endpoint))})
     return op
+
+
+def path_parameter(param: ir.Param) -> dict[str, Any]:
+    """A ``{name}`` segment of the path; its description keeps the rules JSON Schema cannot state."""
+    schema = js.param_schema(param)
+    description = schema.pop("description")
+    if param.type == "string":
+        # The client refuses these: each would move the request to another route.
+        schema["not"] = {"enum": ["", ".", ".."]}
+    return {"name": param.name, "in": "path", "required": True, "description": description, "schema": schema}
 
 
 def response_name(endpoint: ir.Endpoint) -> str:
