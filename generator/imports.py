@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from .errors import GenerationError
 
+NaturalKey = tuple[tuple[int, int | str], ...]
+
 
 @dataclass
 class Imports:
@@ -48,7 +50,7 @@ class Imports:
                 raise GenerationError("render", path, f"the template used imports but has no {self.MARK!r} line")
             return body
         sections: list[list[str]] = [[], [], []]
-        for module in sorted(self.names, key=lambda m: natural(m.lower())):
+        for module in sorted(self.names, key=module_key):
             root = module.split(" ")[0]
             section = sections[2 if root.startswith(".") else 0 if root.split(".")[0] in sys.stdlib_module_names else 1]
             names = sorted(self.names[module], key=lambda name: isort_key(name, case_sensitive=False))
@@ -79,21 +81,28 @@ def _comment_line(body: str, mark: str) -> int | None:
     return lines.index(mark) if mark in lines else None
 
 
-def natural(text: str) -> tuple[tuple[int, int | str], ...]:
+def natural(text: str) -> NaturalKey:
     """A sort key that orders digit runs by value: ``Item2`` before ``Item10``."""
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
 
 
-def isort_key(name: str, case_sensitive: bool = True) -> tuple[int, tuple[tuple[int, int | str], ...]]:
+def module_key(module: str) -> tuple[NaturalKey, NaturalKey]:
+    """isort's module order: natural and ignoring case, then, between names that differ only in
+    case (``AB``, ``ab``), as written; so the order never depends on the order of use."""
+    return natural(module.lower()), natural(module)
+
+
+def isort_key(name: str, case_sensitive: bool = True) -> tuple[int, NaturalKey, NaturalKey]:
     """isort's order-by-type: CONSTANTS, then Classes, then everything else, each in natural order.
 
-    Import lists compare names ignoring case (isort's default); ``__all__`` compares them as is (RUF022).
+    Import lists compare names ignoring case (isort's default), then as written to break a tie
+    (names come from a set, so a tie left alone would follow hash order); ``__all__`` compares
+    them as is (RUF022).
     """
     bare = name.split(" ")[0]
     key = natural(bare if case_sensitive else bare.lower())
-    if bare.isupper() and len(bare) > 1:
-        return 0, key
-    return (1 if bare[:1].isupper() else 2), key
+    kind = 0 if bare.isupper() and len(bare) > 1 else 1 if bare[:1].isupper() else 2
+    return kind, key, natural(name)
 
 
 def all_list(names: list[str]) -> str:

@@ -32,6 +32,16 @@ _COMPARABLE = frozenset({"date", "integer", "number"})
 _PATH_TYPES = frozenset({"string", "integer"})
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 _T = TypeVar("_T")
+# The generated client reads these envelope fields to tell a failed call or task from a good one,
+# so an envelope without them would generate a client that cannot; None means any type.
+_CLIENT_READS: dict[str, str | None] = {
+    "status_code": "integer",
+    "status_message": "string",
+    "tasks": None,
+    "tasks.id": "string",
+    "tasks.status_code": "integer",
+    "tasks.status_message": "string",
+}
 
 
 class _Builder:
@@ -51,6 +61,7 @@ class _Builder:
         slots = [flat for flat in flats if flat.holds_result]
         if len(slots) != 1:
             self.error(doc, ("envelope",), "envelope", f"needs exactly one field with holds_result, found {len(slots)}")
+        self.client_reads(doc, flats)
         task_low, task_high = data["status_codes"]["task_range"]
         for section in _STATUS_SECTIONS:
             entries = data.get(section[0], {}).get(section[1], [])
@@ -74,6 +85,16 @@ class _Builder:
         root = FlatField("", "object", "The response envelope shared by every endpoint.", None, None, False, Source(doc.file, doc.line(("envelope",))))
         envelope = build_tree(flats, root, "Response", "", self.errors)
         return data, envelope
+
+    def client_reads(self, doc: Document, flats: list[FlatField]) -> None:
+        declared = {flat.name: (i, flat.doc_type) for i, flat in enumerate(flats)}
+        for name, doc_type in _CLIENT_READS.items():
+            if name not in declared:
+                wanted = f" of type {doc_type}" if doc_type else ""
+                self.error(doc, ("envelope",), "envelope", f"needs a field {name!r}{wanted}: the client reads it to detect failures")
+            elif doc_type is not None and declared[name][1] != doc_type:
+                i, found = declared[name]
+                self.error(doc, ("envelope", i, "type"), f"envelope.{name}", f"must be {doc_type}, not {found}: the client reads it to detect failures")
 
     # -- endpoint files ---------------------------------------------------------------------
 

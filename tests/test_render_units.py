@@ -616,3 +616,77 @@ def test_a_spec_change_only_touches_files_whose_header_names_it(
     assert changed, "the edit must change something"
     for path, text in changed.items():
         assert f"spec/{spec_file}" in header_sources(path, text), path
+
+
+# -- import order at the size of the whole upstream document -----------------------------------
+
+# The groups and some endpoint modules of `dfsgen import-openapi docs/reference/dataforseo-openapi.json`:
+# underscores against plain letters (``ai_optimization``, ``app_data``, ``appendix``) and a module
+# name that is a prefix of another (``..._search_volume_live``, ``..._search_volume_history_live``).
+UPSTREAM_GROUPS = [
+    "serp",
+    "on_page",
+    "merchant",
+    "keywords_data",
+    "domain_analytics",
+    "dataforseo_labs",
+    "content_analysis",
+    "business_data",
+    "backlinks",
+    "appendix",
+    "app_data",
+    "ai_optimization",
+]
+UPSTREAM_ENDPOINTS = [
+    "keywords_data_bing_search_volume_live",
+    "keywords_data_bing_search_volume_task_post",
+    "keywords_data_bing_search_volume_history_live",
+    "keywords_data_bing_search_volume_history_locations_and_languages",
+    "serp_google_organic_live_advanced",
+    "serp_google_organic_live_html",
+    "dataforseo_labs_google_keywords_for_site_live",
+    "dataforseo_labs_google_keyword_ideas_live",
+    "app_data_apple_app_info_task_post",
+    "appendix_user_data",
+]
+
+
+def test_import_block_for_every_upstream_group_is_isort_ordered(tmp_path: Path) -> None:
+    def pascal(name: str) -> str:
+        return "".join(part.title() for part in name.split("_"))
+
+    # what _client.py imports from each resource module
+    classes = ("Async{}", "Async{}WithRawResponse", "{}", "{}WithRawResponse")
+    uses: list[Use] = [
+        (f".resources.{group}", cls.format(pascal(group)))
+        for group in UPSTREAM_GROUPS
+        for cls in classes
+    ]
+    for endpoint in UPSTREAM_ENDPOINTS:
+        uses.append((f".endpoints.{endpoint}", "ENDPOINT", endpoint.upper()))
+        uses.append((f".endpoints.{endpoint}", pascal(endpoint) + "Result"))
+    sources = [import_block(uses, depth) for depth in (0, 1)]
+    assert ruff_objections(sources, "I", tmp_path) == {}, "\n\n".join(sources)
+
+
+# Modules and names equal but for case: ignoring case alone leaves them tied, and a tie followed the
+# order of use (modules) or the hash order of a set (names, which depends on PYTHONHASHSEED).
+CASE_TWINS: list[Use] = [
+    (".AB", "x"),
+    (".ab", "x"),
+    ("m", "aB"),
+    ("m", "ab"),
+    ("m", "Ab"),
+    ("m", "AB"),
+    ("m", "a_B"),
+    ("m", "a_b"),
+    ("m", "ab10"),
+    ("m", "aB2"),
+]
+
+
+def test_case_twins_are_ordered_the_same_whatever_the_order_of_use(tmp_path: Path) -> None:
+    orders = [CASE_TWINS, CASE_TWINS[::-1], random.Random(3).sample(CASE_TWINS, len(CASE_TWINS))]
+    sources = [import_block(uses) for uses in orders]
+    assert sources[0] == sources[1] == sources[2]
+    assert ruff_objections(sources[:1], "I", tmp_path) == {}, sources[0]

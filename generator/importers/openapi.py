@@ -2,7 +2,7 @@
 
 Upstream states no request constraints in the schema; they live in each property's description,
 so every request property goes through the same prose extractor as the documentation pages
-(``prose.constraints_from_prose``). What the extractor reads is then *settled* against the spec
+(``prose.read_prose``). What the extractor reads is then *settled* against the spec
 language (``settle.settle_param``): a constraint the checker would reject is dropped and the
 draft says so in a comment, so every draft validates.
 
@@ -26,17 +26,16 @@ from typing import Any
 from ..errors import GenerationError
 from ..names import MODEL_RESERVED, pascal, python_name
 from .emit import emit_spec
-from .prose import constraints_from_prose, normalize, param_type
+from .prose import normalize, param_type, read_prose
 from .settle import settle_param
 
 VERSION_PREFIX = "/v3"
 RESULT_PATH = "tasks.result"
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
 _DOCS_URL = re.compile(r"https://docs\.dataforseo\.com/[^\s'\"?\\]*")
+# "in the UUID format", "a universally unique identifier (UUID)": a task id.
+_UUID_WORDS = re.compile(r"\bUUID\b")
 _MORE_INFO = re.compile(r"\s*for more info please visit.*$", re.IGNORECASE | re.DOTALL)
-# "required field" starts the sentence that says a property is mandatory; "required field if ..."
-# makes it depend on another one, which the spec language states as optional.
-_REQUIRED = re.compile(r"\brequired field\b(?!\s+if\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -76,12 +75,6 @@ def import_document(document: dict[str, Any], pattern: str | None = None) -> Imp
         if method in ("get", "post") and (wanted.fullmatch(path) or wanted.fullmatch(_spec_path(path)))
     ]
     imported = Imported()
-    for path, method, _ in operations:
-        if "{" in path:
-            # The spec language has no path parameters yet, and a client method that drops one
-            # would call the wrong URL: these are listed, never half-imported.
-            imported.skipped.append(f"{method.upper()} {path}: not imported: it has path parameters")
-    operations = [operation for operation in operations if "{" not in operation[0]]
     names = _names([(path, method) for path, method, _ in operations])
     for path, method, operation in operations:
         group, name = names[(path, method)]
@@ -205,7 +198,7 @@ class _Operation:
             "path": _spec_path(self.path),
             "docs_url": docs.group(0) if docs else f"https://docs.dataforseo.com{self.path}/",
             "description": description,
-            "body": "object" if params else "none",
+            "body": "object" if any(param.get("in") != "path" for param in params) else "none",
             "params": params,
             "response": self.response(),
         }
@@ -221,43 +214,70 @@ class _Operation:
     # -- request ----------------------------------------------------------------------------
 
     def params(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """The path parameters, then the body's; the reason for each one left out."""
+        declared = {parameter["name"]: parameter for parameter in self.operation.get("parameters", [])}
+        for name in re.findall(r"\{(\w+)\}", self.path):
+            # A placeholder upstream forgot to declare is still part of the route: a string, noted.
+            declared.setdefault(name, {"name": name, "in": "path", "schema": {"type": "string"}, "undeclared": True})
+        found: list[tuple[str, dict[str, Any] | str]] = [(name, self.path_param(parameter)) for name, parameter in declared.items()]
         body = self.operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
-        if body is None:
-            return [], []
-        task, seen = self.schemas.resolve(body)
-        if task.get("type") == "array":
-            task, seen = self.schemas.resolve(task.get("items", {}), seen)
+        if body is not None:
+            task, seen = self.schemas.resolve(body)
+            if task.get("type") == "array":
+                task, seen = self.schemas.resolve(task.get("items", {}), seen)
+            found += [
+                (name, self.param(name, schema, inner)) for name, (schema, inner) in self.schemas.properties(task, seen).items()
+            ]
         params, skipped = [], []
-        for name, (schema, inner) in self.schemas.properties(task, seen).items():
-            param = self.param(name, schema, inner)
+        for name, param in found:
             if isinstance(param, str):
                 skipped.append(f"not imported: {name!r} {param}")
             else:
                 params.append(param)
         return params, skipped
 
+    def path_param(self, parameter: dict[str, Any]) -> dict[str, Any] | str:
+        """A ``{name}`` segment of the path: always required and never defaulted, whatever the prose says."""
+        if parameter.get("in") != "path":
+            return f"is a {parameter.get('in')} parameter; the spec language has path and body parameters"
+        schema, _ = self.schemas.resolve(parameter.get("schema", {}))
+        text = normalize(parameter.get("description", ""))
+        if schema.get("type") not in ("string", "integer"):
+            return f"is a path parameter of type {schema.get('type')!r}; a path segment is a string or an integer"
+        found = read_prose(text, str(schema["type"])).spec_keys()
+        draft: dict[str, Any] = {"name": parameter["name"], "in": "path", "type": schema["type"]}
+        if parameter.get("undeclared"):
+            draft["#in"] = "upstream does not declare this path parameter; its type is taken to be string"
+        if "default" in found:
+            draft["#default"] = f"dropped default {found.pop('default')['value']!r}: a path parameter is always given"
+        if "format" not in found and schema["type"] == "string" and _UUID_WORDS.search(text):
+            found["format"] = "uuid"
+        draft.update(found)
+        draft["description"] = text
+        return settle_param(draft)
+
     def param(self, name: str, schema: dict[str, Any], seen: tuple[str, ...]) -> dict[str, Any] | str:
         """A parameter draft, or why the spec language cannot state this one."""
         text = normalize(schema.get("description", ""))
         kind = self.schemas.kind(schema)
         draft: dict[str, Any] = {"name": name}
-        if kind == "object":
-            return "is an object; the spec language has no object parameters"
+        reading = read_prose(text, kind)
+        found = reading.spec_keys()
         if kind == "array":
             items, _ = self.schemas.resolve(schema.get("items", {}), seen)
             item_kind = self.schemas.kind(items)
-            found = constraints_from_prose(text, "array")
-            if item_kind in _SCALARS:
+            if item_kind in _SCALARS or (item_kind == "object" and "filter" not in found):
                 draft["type"] = "array"
                 draft["items"] = {"type": item_kind, **found.pop("items", {})}
             elif "filter" in found:
                 draft["type"] = "array"
             else:
                 return f"is an array of {item_kind}s that is not a filter expression the prose describes"
+        elif kind == "object":
+            draft["type"] = "object"  # any JSON object: upstream lists no keys (additionalProperties)
         else:
             draft["type"] = param_type(text, kind)
-            found = constraints_from_prose(text, draft["type"])
-        if _REQUIRED.search(text):
+        if reading.required:
             draft["required"] = True
         draft.update(found)
         draft["description"] = text
@@ -300,10 +320,11 @@ class _Operation:
                 item_kind = self.schemas.kind(items)
                 if item_kind in _SCALARS:
                     entry["type"] = f"{item_kind}[]"
+                elif item_kind == "array":
+                    entry["type"] = "array[]"  # rows of any JSON values, kept exactly as sent
                 else:
-                    # An array of arrays has no spec type of its own; its items are kept as data.
                     entry["type"] = "object[]"
-                    children = (items, item_seen) if item_kind == "object" else None
+                    children = (items, item_seen)
             else:
                 entry["type"] = kind
                 children = (value, inner) if kind == "object" else None

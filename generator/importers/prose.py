@@ -8,7 +8,8 @@ match to the spec-language value. To teach the importer a new phrasing, add a ro
 Rows are tried in order and the first row that yields a value for a key wins, so a specific
 phrasing goes above a general one. A row only fires for the parameter types its key applies to
 (``constraints.APPLIES_TO``); on an array, the item-level keys (``format``, ``max_length``) are
-read for the items and land under ``items``.
+read for the items and land under ``items``. The ``required`` row is not a constraint: it is
+kept apart, as ``Reading.required`` (upstream's OpenAPI descriptions say it only in prose).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _NUMBER_WORDS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
 _AMOUNT = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_COUNT = r"(\d[\d,]*|" + "|".join(_NUMBER_WORDS) + r")"  # "1,000 pages", "three sorting rules"
 _UNIT = r"(day|month|year)s?"
 _TODAY = r"(?:the )?today[’'`]?s date"
 # "today's date -(minus) one year", "today's date", "two years back from today's date"
@@ -37,6 +39,16 @@ _RELATIVE = (
 )
 _ISO_DATE = r"(\d{4}-\d{2}-\d{2})"
 _NUMBER = r"(-?\d[\d,]*(?:\.\d+)?)(?![\w-])"
+_BOUND = r"(-?\d[\d,]*(?:\.\d+)?)"  # a number that may end where a dash starts: "240-9999"
+# "within the following range: 240-9999", "possible values: from 1 to 4", "a level from 0 to 4"
+_RANGE = (
+    rf"(?:in the following range:?|possible values:?\s*from|specify a \w+ from)\s*{_BOUND}\s*(?:-|–|to)\s*{_BOUND}"
+    r"(?![\w-])"
+)
+# What introduces a list of allowed values; a description may list several, one per case
+# ("if you specify desktop ..., choose from the following values: windows, macos ...").
+_VALUES = r"(?:possible values(?: for [^:;]{1,40})?|(?:can take|choose from|can specify) the following values)::?"
+_TOKEN = r"[\"'“‘]?([\w.-]+)[\"'”’]?"
 _LIST = r"((?:[^,\s]*,\s*)+[^,\s]+)"  # "a, b, c": items may be empty where a copy lost them
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _DATE_FORMAT = re.compile(r"date format:?\s*[\"“”']?yyyy-mm-dd[\"“”']?(?!\s*hh)", re.IGNORECASE)
@@ -63,12 +75,18 @@ class Pattern:
 
 @dataclass
 class Reading:
-    """Everything one description says: constraints in spec keys, notes for a human, and how many
-    items of a listed value the copy visibly lost (``{"filter.operators": 1}``)."""
+    """Everything one description says: constraints in spec keys, notes for a human, how many
+    items of a listed value the copy visibly lost (``{"filter.operators": 1}``), and whether it
+    calls the parameter a required field."""
 
     constraints: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     lost: dict[str, int] = field(default_factory=dict)
+    required: bool = False
+
+    def spec_keys(self) -> dict[str, Any]:
+        """The constraints, with each note as a ``"#key"`` entry (see ``constraints_from_prose``)."""
+        return {**self.constraints, **{f"#{key}": note for key, note in self.notes.items()}}
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -79,13 +97,32 @@ def _integer(text: str) -> int:
     return int(text.replace(",", ""))
 
 
-def _number(match: re.Match[str], _: Context) -> int | float:
-    text = match.group(1).replace(",", "")
+def _to_number(text: str) -> int | float:
+    text = text.replace(",", "")
     return float(text) if "." in text else int(text)
+
+
+def _number(match: re.Match[str], _: Context) -> int | float:
+    return _to_number(match.group(1))
 
 
 def _whole(match: re.Match[str], _: Context) -> int:
     return _integer(match.group(1))
+
+
+def _count(match: re.Match[str], _: Context) -> int:
+    """A count written in digits or in words: ``1,000``, ``three``."""
+    text = match.group(1)
+    return _NUMBER_WORDS.get(text.lower()) or _integer(text)
+
+
+def _range_end(group: int) -> Convert:
+    """One end of a ``_RANGE`` match: group 1 is the low end, group 2 the high one."""
+
+    def convert(match: re.Match[str], _: Context) -> int | float:
+        return _to_number(match.group(group))
+
+    return convert
 
 
 def _constant(value: Any) -> Convert:
@@ -147,19 +184,35 @@ def _server_default(convert: Convert) -> Convert:
 
 
 def _enum(match: re.Match[str], context: Context) -> list[Any] | None:
-    """``possible values: a, b, c`` or ``possible values: a — what a means b — what b means``."""
-    text = match.group(1)
-    text = re.split(r"\bdefault value\b", text, maxsplit=1, flags=re.IGNORECASE)[0]
-    if "—" in text:
-        values = re.findall(r"([\w.-]+) — ", text)
-    else:
-        listed = re.match(r"\s*([\w.-]+(?:,\s*[\w.-]+)*)", text)
-        values = re.split(r",\s*", listed.group(1)) if listed else []
+    """The union of every list of allowed values the description gives (see ``_values``)."""
+    values: list[str] = []
+    for chunk in re.split(_VALUES, match.group(1), flags=re.IGNORECASE):
+        listed = _values(re.split(r"\bdefault value\b", chunk, maxsplit=1, flags=re.IGNORECASE)[0])
+        if listed is None:
+            return None  # a list the table cannot read: better no enum than a partial one
+        values.extend(listed)
     if context.type in ("integer", "number"):
         if not all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in values):
             return None
-        return [float(value) if "." in value else int(value) for value in values]
+        return list(dict.fromkeys(float(value) if "." in value else int(value) for value in values))
     return list(dict.fromkeys(values)) or None
+
+
+def _values(text: str) -> list[str] | None:
+    """One list: ``a — what a means b — what b means`` (em or en dash), ``a, b, c`` (quoted or not),
+    or a lone value with nothing after it; None for anything else.
+
+    A comma list must end where the text stops listing ("a, b, $c" is no list of a and b), and a
+    lone word followed by prose ("aggregate returns data ...") is the start of a sentence.
+    """
+    described = re.findall(r"([\w.-]+) [—–] ", text)
+    if described and re.match(r"\s*[\w.-]+ [—–] ", text):
+        return described
+    listed = re.match(rf"\s*({_TOKEN}(?:\s*,\s*{_TOKEN})+)(?![\w.-]|[\s\"'”’]*,)", text)
+    if listed:
+        return re.findall(_TOKEN, listed.group(1))
+    lone = re.fullmatch(rf"\s*{_TOKEN}\s*[;.]?\s*", text)
+    return [lone.group(1)] if lone else None
 
 
 def _listed(match: re.Match[str], _: Context) -> list[str]:
@@ -173,25 +226,37 @@ def _required_array(_match: re.Match[str], context: Context) -> int | None:
 
 
 PATTERNS: tuple[Pattern, ...] = (
+    # "required field if ..." makes a parameter depend on another one, which the spec language
+    # states as optional
+    Pattern(_rx(r"\brequired field\b(?!\s+if\b)"), "required", _constant(True)),
     # dates: relative bounds first, since "minimum value" alone also starts an absolute one
     Pattern(_rx(rf"minimum (?:value|date)(?: equals|:|\s)\s*{_RELATIVE}"), "min_date", _relative),
-    Pattern(_rx(rf"minimum (?:value|date)(?: equals|:)?\s*{_ISO_DATE}"), "min_date", _date),
+    Pattern(_rx(rf"minim(?:um|al)(?: possible)? (?:value|date)(?: equals| is|:)?\s*{_ISO_DATE}"), "min_date", _date),
     Pattern(_rx(rf"maximum (?:value|date)(?: equals|:|\s)\s*{_RELATIVE}"), "max_date", _relative),
     Pattern(_rx(rf"maximum (?:value|date)(?: equals|:)?\s*{_ISO_DATE}"), "max_date", _date),
     # numbers
-    Pattern(_rx(rf"minimum value:?\s*{_NUMBER}"), "minimum", _number),
-    Pattern(_rx(rf"maximum value:?\s*{_NUMBER}"), "maximum", _number),
+    Pattern(_rx(rf"minimum value(?::| is)?\s*{_NUMBER}"), "minimum", _number),
+    Pattern(_rx(rf"max(?:imum)? value(?::| is)?\s*{_NUMBER}"), "maximum", _number),
+    Pattern(_rx(_RANGE), "minimum", _range_end(1)),
+    Pattern(_rx(_RANGE), "maximum", _range_end(2)),
     # an offset counts the results to skip, so it cannot be negative
     Pattern(_rx(r"^offset\b"), "minimum", _constant(0)),
     # text length
     Pattern(_rx(r"character limit is (\d[\d,]*)"), "max_length", _whole),
     Pattern(_rx(r"(?:up to|no more than|maximum of) (\d[\d,]*) (?:characters|symbols)"), "max_length", _whole),
-    Pattern(_rx(r"maximum length:?\s*(\d[\d,]*)"), "max_length", _whole),
+    Pattern(_rx(r"maximum (?:\w+ )?length:?\s*(\d[\d,]*)"), "max_length", _whole),
+    # on a keyword list, the length of each keyword (an array reads it for its items)
+    Pattern(_rx(r"maximum number of characters (?:for each|in a single|you can specify in a) \w+:?\s*(\d[\d,]*)"), "max_length", _whole),
     # array sizes
     Pattern(_rx(r"required field"), "min_items", _required_array),
-    Pattern(_rx(r"maximum number of \w+ you can specify:?\s*(\d[\d,]*)"), "max_items", _whole),
+    Pattern(_rx(r"maximum amount of \w+:\s*(\d[\d,]*)"), "max_items", _whole),
+    Pattern(_rx(r"maximum number of (?:\w+ ){1,3}?you can specify(?: in this \w+(?: is|:)|:)?\s*(\d[\d,]*)"), "max_items", _whole),
+    Pattern(_rx(r"(?:specify|set) (?:the |a )?maximum of (\d[\d,]*) (?!characters|symbols)\w+"), "max_items", _whole),
+    # "in a single request": "specify no more than 1 keyword in the keywords field" limits another one
+    Pattern(_rx(rf"no more than {_COUNT} (?!characters|symbols)\w+(?: \w+)? in a single request"), "max_items", _count),
     Pattern(_rx(r"up to (\d[\d,]*) (?!characters|symbols)\w+"), "max_items", _whole),
-    Pattern(_rx(r"(\d[\d,]*) (?!filters)\w+ maximum"), "max_items", _whole),
+    # not the 8 of "UTF-8 encoding maximum number of keywords"
+    Pattern(_rx(r"(?<![\w-])(\d[\d,]*) (?!filters|characters|symbols)\w+ maximum"), "max_items", _whole),
     Pattern(_rx(r"cannot belong to more than (\d[\d,]*) different domains"), "distinct_domains", _whole),
     # formats: a target is a domain (bare) or a page (absolute URL)
     Pattern(_rx(r"^(?=.*without https://)(?=.*absolute url)"), "format", _constant("target")),
@@ -200,20 +265,25 @@ PATTERNS: tuple[Pattern, ...] = (
     Pattern(_rx(r"absolute url"), "format", _constant("absolute_url")),
     Pattern(_rx(rf"example:?\s*[\"“”']?{_UUID}\b|\bin the uuid format"), "format", _constant("uuid")),
     # listed values
-    Pattern(_rx(r"possible values:?\s*(.*)"), "enum", _enum),
+    Pattern(_rx(rf"{_VALUES}\s*(.*)"), "enum", _enum),
     # defaults: relative dates, then "the minimum value will be used by default", then a literal
     Pattern(_rx(rf"default value:?\s*{_RELATIVE}"), "default", _server_default(_relative)),
     Pattern(_rx(r"the minimum value will be used by default"), "default", _default_from("min_date")),
     Pattern(_rx(r"the minimum value will be used by default"), "default", _default_from("minimum")),
     Pattern(_rx(rf"{_TODAY} will be used by default"), "default", _server_default(_constant("today"))),
-    Pattern(_rx(r"default value:?\s*(\S+)"), "default", _default),
+    # the colon tells "default value: 10" from "9z will be applied as a default value the ..."
+    Pattern(_rx(r"default value:\s*(\S+)"), "default", _default),
     # the on_page filter expression: [field, operator, value] conditions joined by connectives
     Pattern(_rx(r"(\d[\d,]*) filters maximum"), "filter.max_conditions", _whole),
     Pattern(_rx(rf"following operators are supported:\s*{_LIST}"), "filter.operators", _listed),
     Pattern(_rx(r"logical operators?\s+((?:\w+,\s*)*\w+)\s+between"), "filter.connectives", _listed),
 )
 
-_APPLIES = {**APPLIES_TO, "default": frozenset({"string", "integer", "number", "boolean", "date"})}
+_APPLIES = {
+    **APPLIES_TO,
+    "default": frozenset({"string", "integer", "number", "boolean", "date"}),
+    "required": frozenset({"string", "integer", "number", "boolean", "date", "object", "array"}),
+}
 
 
 def normalize(description: str) -> str:
@@ -249,7 +319,7 @@ def read_prose(description: str, type_name: str) -> Reading:
 
 
 def _nest(flat: dict[str, Any]) -> Reading:
-    reading = Reading()
+    reading = Reading(required=flat.pop("required", False))
     for key, value in flat.items():
         head, _, tail = key.partition(".")
         if not tail:
@@ -281,6 +351,4 @@ def constraints_from_prose(description: str, type_name: str) -> dict[str, Any]:
     (without ``type``: the caller knows it). Where a human must look, a ``"#key"`` entry holds a
     note that ``emit_spec`` writes as a comment above that key.
     """
-    reading = read_prose(description, type_name)
-    notes = {f"#{key}": note for key, note in reading.notes.items()}
-    return {**reading.constraints, **notes}
+    return read_prose(description, type_name).spec_keys()
