@@ -6,7 +6,8 @@
     nox -s typecheck    mypy --strict on generator/ and generated/
     nox -s generate     regenerate generated/ from spec/ and templates/
     nox -s check        fail (exit 1, with a diff) when generated/ has drifted
-    nox -s bench        timings and memory, printed as ratios against baselines from the same run
+    nox -s bench        benchmarks against peer tools, as ratios from one run (benchmarks/results.md)
+    nox -s e2e          Schemathesis (--mode all and negative) against the mock server, over openapi.json
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def fuzz(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     session.install("-e", ".[test]")
-    session.run("ruff", "check", "generator", "noxfile.py", "bench")
+    session.run("ruff", "check", "generator", "noxfile.py", "benchmarks")
     session.run("ruff", "check", "generated")
 
 
@@ -67,4 +68,13 @@ def check(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
-    session.run("python", "bench/run.py", *session.posargs)
+    # The peers are installed here only, never as dependencies of dfsgen.
+    session.install("openapi-python-client", "datamodel-code-generator", "dataforseo-client")
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def e2e(session: nox.Session) -> None:
+    # Pinned: its checks are the gate, and a new release may add checks. Installed only here.
+    session.install("schemathesis==4.30.1")
+    session.run("python", "tests/e2e/run.py", *session.posargs)

@@ -8,14 +8,18 @@ writes and ``check`` compares. Neither touches ``generated/``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .check import check_document
+from . import cache
 from .errors import SpecError, SpecErrors
+from .export import export_files
 from .format import format_files
 from .ir import Api
-from .load import Document, load_file
 from .model import build_api
 from .render import render_package
+
+if TYPE_CHECKING:
+    from .load import Document
 
 API_FILE = "api.yaml"
 
@@ -35,6 +39,10 @@ def display_path(path: Path, spec_dir: Path) -> str:
 
 def load_specs(spec_dir: Path) -> tuple[Document | None, list[Document], list[SpecError]]:
     """Load and meta-schema-check every file; documents that fail are left out, errors kept."""
+    # Imported here, not above: a build answered by the cache never loads PyYAML or jsonschema.
+    from .check import check_document
+    from .load import load_file
+
     errors: list[SpecError] = []
     api_doc: Document | None = None
     endpoint_docs: list[Document] = []
@@ -76,5 +84,13 @@ def build_ir(spec_dir: Path) -> Api:
 
 def build_files(spec_dir: Path, cache_dir: Path | None = None, override_dir: Path | None = None) -> dict[str, str]:
     """The whole generated tree, rendered and formatted, in memory: what ``generate`` writes."""
+    key = cache.build_key(spec_dir, override_dir) if cache_dir is not None else None
+    if cache_dir is not None and key is not None and (hit := cache.load(cache_dir, key)) is not None:
+        return hit
     api = build_ir(spec_dir)
-    return format_files(render_package(api, override_dir), cache_dir)
+    # The export is JSON, which format_files passes through untouched.
+    files = format_files({**render_package(api, override_dir), **export_files(api)}, cache_dir)
+    # Stored only if no input changed while building, so an entry always matches its key.
+    if cache_dir is not None and key is not None and key == cache.build_key(spec_dir, override_dir):
+        cache.store(cache_dir, key, files)
+    return files

@@ -15,13 +15,14 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from . import ir
 from .errors import GenerationError
 from .imports import Imports, all_list, isort_key
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LINE = 100
@@ -52,12 +53,17 @@ OUTPUTS = (
     Output("_envelope.py.jinja", "{package}/_envelope.py"),
     Output("_client.py.jinja", "{package}/_client.py"),
     Output("_resource.py.jinja", "{package}/_resource.py"),
+    Output("_pagination.py.jinja", "{package}/_pagination.py"),
+    Output("_concurrency.py.jinja", "{package}/_concurrency.py"),
+    Output("_batch.py.jinja", "{package}/_batch.py"),
     Output("resources/__init__.py.jinja", "{package}/resources/__init__.py"),
     Output("resource.py.jinja", "{package}/resources/{group}.py", "group"),
     Output("endpoints/__init__.py.jinja", "{package}/endpoints/__init__.py"),
     Output("endpoint.py.jinja", "{package}/endpoints/{module}.py", "endpoint"),
     Output("testing/__init__.py.jinja", "{package}/testing/__init__.py"),
     Output("testing/strategies.py.jinja", "{package}/testing/strategies.py"),
+    Output("testing/mock.py.jinja", "{package}/testing/mock.py"),
+    Output("testing/pytest_plugin.py.jinja", "{package}/testing/pytest_plugin.py"),
 )
 
 
@@ -96,6 +102,8 @@ def module_name(endpoint: ir.Endpoint) -> str:
 def _render_file(
     env: jinja2.Environment, template: str, path: str, context: dict[str, Any], sources: list[str], api: ir.Api
 ) -> str:
+    import jinja2
+
     imports = Imports(depth=path.count("/") - 1)
     helpers = {
         "uses": imports.uses,
@@ -137,6 +145,9 @@ def _header(path: str, sources: list[str]) -> str:
 
 
 def environment(override_dir: Path | None = None) -> jinja2.Environment:
+    # Imported here: a run answered from the build cache (generator/cache.py) never loads Jinja.
+    import jinja2
+
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(TEMPLATES / "package")]
     if override_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(override_dir))
@@ -158,6 +169,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         all_list=all_list,
         toml=lambda text: json.dumps(text, ensure_ascii=False),
         isorted=lambda names: sorted(names, key=lambda name: isort_key(name, case_sensitive=False)),
+        module=module_name,
     )
     env.tests.update(generic=is_generic)
     return env
@@ -282,14 +294,16 @@ def field_type(node: ir.Field, uses: Callable[[str, str], str]) -> str:
     if node.kind in ("object", "array"):
         model = f"{node.model}[ResultT]" if is_generic(node) else str(node.model)
         return f"{model} | None" if node.kind == "object" else f"list[{model}] | None"
-    scalar = f"dict[str, {uses('typing', 'Any')}]" if node.scalar == "object" else _SCALAR[str(node.scalar)]
+    free = {"object": f"dict[str, {uses('typing', 'Any')}]", "array": f"list[{uses('typing', 'Any')}]"}
+    scalar = free.get(str(node.scalar)) or _SCALAR[str(node.scalar)]
     return f"list[{scalar}] | None" if node.kind == "list" else f"{scalar} | None"
 
 
 def param_type(param: ir.Param, uses: Callable[[str, str], str]) -> str:
     """The annotation of an endpoint method's keyword argument (without ``| None``)."""
     enum = next((c for c in param.constraints if isinstance(c, ir.OneOf)), None)
-    if enum is not None:
+    # Literal cannot hold a float (PEP 586); such an enum is typed by its scalar and still checked.
+    if enum is not None and not any(isinstance(value, float) for value in enum.values):
         return f"{uses('typing', 'Literal')}[{', '.join(pyrepr(v) for v in enum.values)}]"
     if param.type == "array":
         item = _param_scalar(param.item_type, uses) if param.item_type else uses("typing", "Any")
@@ -301,6 +315,9 @@ def _param_scalar(kind: str, uses: Callable[[str, str], str]) -> str:
     if kind == "date":
         # A date parameter takes a datetime.date or its yyyy-mm-dd text.
         return f"{uses('datetime', 'date')} | str"
+    if kind == "object":
+        # Any JSON object: the docs do not list its keys.
+        return f"{uses('collections.abc', 'Mapping')}[str, {uses('typing', 'Any')}]"
     return _SCALAR[kind]
 
 

@@ -186,7 +186,11 @@ SMOKE = textwrap.dedent(f"""
         try:
             importlib.import_module(module.name)
         except ImportError as error:
-            assert importlib.util.find_spec("hypothesis") is None and "hypothesis" in str(error), error
+            # the testing extra (hypothesis) and the pytest plugin (pytest) are optional
+            assert any(
+                importlib.util.find_spec(extra) is None and extra in str(error)
+                for extra in ("hypothesis", "pytest")
+            ), error
 
     def envelope(result):
         return {{

@@ -3,22 +3,29 @@
 
 """``Client`` and ``AsyncClient``: authentication, retries, error mapping and parsing, once.
 
-Both clients share every decision — what to send, whether and when to retry, what an answer
-means — in ``_BaseClient``; each subclass only does its own I/O (send, sleep, close). Every call
-is validated against the documented rules before anything touches the network.
+Both clients share every decision — what to send, what an answer means, whether and when to
+try again — in ``_BaseClient``; each subclass only does its own I/O (send, sleep, close). An
+attempt ends in an ``_Outcome``: the value the call would return, the error it would raise, or
+both (a raw or lenient call returns a response whose body reports a failure, yet that failure
+may still be worth a retry). Every call is validated against the documented rules before
+anything touches the network, and the API key leaves the client only in the request header:
+it is kept out of ``repr``, log records and error messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import copy
 import email.utils
+import logging
 import os
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Mapping
+from dataclasses import dataclass
 from functools import cached_property, wraps
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 
 import httpx
 
@@ -26,20 +33,23 @@ from ._envelope import Response, ResultT
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIStatusError,
     APITimeoutError,
     ResponseParseError,
     ResponseStatusError,
-    TaskError,
+    code_error_class,
     status_error_class,
 )
 from ._validation import Clock, EndpointSpec, utc_today
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from types import TracebackType
 
     from typing_extensions import Self
 
+    from ._concurrency import Progress
     from .resources.backlinks import (
         AsyncBacklinks,
         AsyncBacklinksWithRawResponse,
@@ -59,15 +69,24 @@ BASE_URL = "https://api.aisa.one/apis/v1"
 API_KEY_ENV = "AISA_API_KEY"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_MAX_CONCURRENCY: int | None = 30
 SUCCESS = 20000
 
 _RETRY_STATUSES = ((408, 408), (409, 409), (429, 429), (500, 599))
+# The same conditions reported inside a 200 body (rate limits, server errors).
+_RETRY_CODES = ((40202, 40202), (40209, 40209), (50000, 59999))
 _INITIAL_DELAY = 0.5
 _MAX_DELAY = 8.0
 # A server may ask for a longer pause than backoff would choose, but not for an unbounded one.
 _MAX_RETRY_AFTER = 60.0
+# Response bodies in debug records are cut here: a page of a thousand links is ~1 MB of text.
+_LOG_BODY_LIMIT = 2000
+_REDACTED = "<redacted>"
+
+logger = logging.getLogger("aisa_dataforseo")
 
 T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
 P = ParamSpec("P")
 
 # Set while a ``with_raw_response`` method runs: the call then returns the HTTP response itself.
@@ -89,12 +108,24 @@ class APIResponse(Generic[T]):
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
 
+    @property
+    def content(self) -> bytes:
+        """The body as it arrived."""
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        return self.http_response.text
+
     def json(self) -> Any:
         return self.http_response.json()
 
     def parse(self) -> T:
         """The parsed response, with the same errors a plain call raises."""
         return self._parse()
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code}]>"
 
 
 def to_raw_response(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
@@ -127,8 +158,34 @@ def async_to_raw_response(
     return wrapped
 
 
+class _BearerAuth(httpx.Auth):
+    """Puts the key on each request as it is sent, so no header dict holding it lies around."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self.key}"
+        yield request
+
+    def __repr__(self) -> str:
+        return f"<_BearerAuth {_REDACTED}>"
+
+
+@dataclass(frozen=True)
+class _Outcome(Generic[T]):
+    """How one attempt ended: the call's value, the failure it reports, or both."""
+
+    value: T | None = None
+    error: APIError | None = None
+    response: httpx.Response | None = None  # None when no answer arrived
+    cause: BaseException | None = None  # the transport error behind a connection failure
+
+
 class _BaseClient:
     """Configuration and every I/O-free decision the two clients share."""
+
+    _owns_http: bool  # whether close() closes the connections (not when they were given, or shared)
 
     def __init__(
         self,
@@ -136,6 +193,7 @@ class _BaseClient:
         base_url: str,
         timeout: float | httpx.Timeout,
         max_retries: int,
+        raise_on_status: bool,
         today: Clock | None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV)
@@ -148,13 +206,44 @@ class _BaseClient:
             raise APIError(
                 "the API key contains whitespace or non-printable characters (a stray newline?)"
             )
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        self.api_key = key
+        _check_max_retries(max_retries)
+        self._auth = _BearerAuth(key)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
+        self.raise_on_status = raise_on_status
         self.today: Clock = today or utc_today
+
+    @property
+    def api_key(self) -> str:
+        return self._auth.key
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, timeout={self.timeout!r}, "
+            f"max_retries={self.max_retries!r}, api_key={_REDACTED!r})"
+        )
+
+    def _with_options(
+        self,
+        timeout: float | httpx.Timeout | None,
+        max_retries: int | None,
+        raise_on_status: bool | None,
+    ) -> Self:
+        clone = copy.copy(self)
+        # Resources cached on the original are bound to it; the clone makes its own.
+        for name, attribute in vars(type(self)).items():
+            if isinstance(attribute, cached_property):
+                clone.__dict__.pop(name, None)
+        clone._owns_http = False  # the connections stay the original's to close
+        if timeout is not None:
+            clone.timeout = timeout
+        if max_retries is not None:
+            _check_max_retries(max_retries)
+            clone.max_retries = max_retries
+        if raise_on_status is not None:
+            clone.raise_on_status = raise_on_status
+        return clone
 
     def _build_request(
         self,
@@ -164,46 +253,112 @@ class _BaseClient:
         timeout: float | None,
     ) -> httpx.Request:
         # Validation raises RequestValidationError here, before any connection is made.
-        body = endpoint.build_body(arguments, self.today())
+        path, body = endpoint.build_request(arguments, self.today())
         return http.build_request(
             endpoint.method,
-            self.base_url + endpoint.path,
+            self.base_url + path,
             json=body,
             headers={
-                "Authorization": f"Bearer {self.api_key}",
                 "Accept": "application/json",
                 "User-Agent": f"aisa-dataforseo/{__version__} (python-httpx)",
             },
             timeout=self.timeout if timeout is None else timeout,
         )
 
-    def _retry_delay(self, attempt: int, response: httpx.Response | None) -> float | None:
-        """Seconds to wait before retrying, or None when the outcome is final.
+    def _settle(self, response: httpx.Response, result: type[ResultT]) -> _Outcome[Any]:
+        """What an answer means for the call; raises nothing, so the caller can retry."""
+        if not response.is_success:
+            # Redirects are not followed: the API answers in place, so a 3xx is an error too.
+            return _Outcome(error=_status_error(response), response=response)
+        raw = _raw_mode.get()
+        value: Any = None
+        if raw:
+            # to_raw_response / async_to_raw_response restore the true type at the public surface.
+            value = APIResponse(response, lambda: self._parse(response, result))
+        try:
+            parsed = _interpret(response, result)
+        except ResponseParseError as error:
+            return _Outcome(value=value, error=error, response=response)
+        failure = _body_failure(parsed)
+        if not raw and (failure is None or not self.raise_on_status):
+            value = parsed
+        return _Outcome(value=value, error=failure, response=response)
 
-        ``response`` is None when the request failed without an answer (timeout, connection).
-        """
-        if attempt >= self.max_retries:
+    def _parse(self, response: httpx.Response, result: type[ResultT]) -> Response[ResultT]:
+        """``APIResponse.parse()``: the response, or the error a plain call would raise."""
+        parsed = _interpret(response, result)
+        failure = _body_failure(parsed)
+        if failure is not None and self.raise_on_status:
+            raise self._redact_error(failure)
+        return parsed
+
+    def _retry_delay(self, attempt: int, outcome: _Outcome[Any]) -> float | None:
+        """Seconds to wait before the next attempt, or None when this outcome is final."""
+        error = outcome.error
+        if error is None or attempt >= self.max_retries or not _is_retryable(error):
             return None
-        if response is not None:
-            if not any(low <= response.status_code <= high for low, high in _RETRY_STATUSES):
-                return None
-            asked = _retry_after(response.headers)
+        if outcome.response is not None:
+            asked = _retry_after(outcome.response.headers)
             if asked is not None:
                 return asked
         backoff = min(_MAX_DELAY, _INITIAL_DELAY * 2.0**attempt)
         # Jitter keeps clients that failed together from retrying together.
         return backoff * (1 - 0.25 * random.random())
 
-    def _finish(self, response: httpx.Response, result: type[ResultT]) -> Response[ResultT]:
-        if not response.is_success:
-            # Redirects are not followed: the API answers in place, so a 3xx is an error too.
-            raise _status_error(response)
-        if _raw_mode.get():
-            # to_raw_response / async_to_raw_response restore the true type at the public surface.
-            return cast(
-                Response[ResultT], APIResponse(response, lambda: _interpret(response, result))
+    def _conclude(self, outcome: _Outcome[T]) -> T:
+        """The call's value, or its error raised (with the key scrubbed from every message)."""
+        if outcome.value is not None or outcome.error is None:
+            return cast(T, outcome.value)
+        if outcome.cause is not None:
+            self._redact_error(outcome.cause)
+        raise self._redact_error(outcome.error) from outcome.cause
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._auth.key, _REDACTED)
+
+    def _redact_error(self, error: E) -> E:
+        error.args = tuple(self._redact(arg) if isinstance(arg, str) else arg for arg in error.args)
+        return error
+
+    # -- logging: debug records of each exchange, an info record of each retry --------------
+
+    def _log_request(self, request: httpx.Request, attempt: int) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            # The auth flow adds the key as the request goes out; the record shows it redacted.
+            headers = {**dict(request.headers.items()), "authorization": _REDACTED}
+            logger.debug(
+                "%s",
+                self._redact(
+                    f"request {request.method} {request.url} (attempt {attempt + 1} of {self.max_retries + 1}) "
+                    f"headers={headers} body={request.content.decode('utf-8', 'replace')}"
+                ),
             )
-        return _interpret(response, result)
+
+    def _log_response(self, request: httpx.Request, outcome: _Outcome[Any]) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        response = outcome.response
+        if response is None:
+            text = f"no answer to {request.method} {request.url}: {outcome.error}"
+        else:
+            body = response.text
+            cut = f"... ({len(body)} characters)" if len(body) > _LOG_BODY_LIMIT else ""
+            text = (
+                f"response {response.status_code} to {request.method} {request.url} in "
+                f"{response.elapsed.total_seconds():.3f} s: {body[:_LOG_BODY_LIMIT]}{cut}"
+            )
+        logger.debug("%s", self._redact(text))
+
+    def _log_retry(
+        self, request: httpx.Request, outcome: _Outcome[Any], delay: float, attempt: int
+    ) -> None:
+        logger.info(
+            "%s",
+            self._redact(
+                f"retrying {request.method} {request.url} in {delay:.2f} s "
+                f"(attempt {attempt + 2} of {self.max_retries + 1}) after {type(outcome.error).__name__}: {outcome.error}"
+            ),
+        )
 
 
 class Client(_BaseClient):
@@ -212,10 +367,14 @@ class Client(_BaseClient):
     Args:
         api_key: The gateway's Bearer token; defaults to ``$AISA_API_KEY``.
         base_url: Where the API is served.
-        timeout: Seconds (or an ``httpx.Timeout``) for each request.
-        max_retries: Retries after a connection error, a timeout, or a retryable HTTP status.
+        timeout: Seconds (or an ``httpx.Timeout``) for each request; on by default, so no call hangs.
+        max_retries: Retries after a connection error, a timeout, a retryable HTTP status, or a
+            retryable status code in the body (rate limits, server errors).
+        raise_on_status: False returns a response whose status code, or a task's, is not
+            20000 (``response.failed_tasks()``) instead of raising ``ResponseStatusError``.
         http_client: An ``httpx.Client`` to send with (proxies, transports); left open on close.
         today: The clock for rules relative to today (UTC by default); tests can freeze it.
+        sleep: How to wait between attempts (``time.sleep``); tests can record the waits instead.
 
     ::
 
@@ -223,6 +382,7 @@ class Client(_BaseClient):
 
         with Client() as client:  # the API key comes from AISA_API_KEY
             response = client.backlinks.bulk_new_lost_backlinks_live(...)
+            patient = client.with_options(max_retries=5, timeout=120)  # for some calls
     """
 
     def __init__(
@@ -232,12 +392,15 @@ class Client(_BaseClient):
         base_url: str = BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        raise_on_status: bool = True,
         http_client: httpx.Client | None = None,
         today: Clock | None = None,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, max_retries, today)
+        super().__init__(api_key, base_url, timeout, max_retries, raise_on_status, today)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
+        self._sleep = sleep if sleep is not None else time.sleep
 
     @cached_property
     def backlinks(self) -> Backlinks:
@@ -256,6 +419,16 @@ class Client(_BaseClient):
         """The same resources, whose methods return :class:`APIResponse`."""
         return ClientWithRawResponse(self)
 
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        raise_on_status: bool | None = None,
+    ) -> Self:
+        """A client sharing this one's connections, with some settings changed (for some calls)."""
+        return self._with_options(timeout, max_retries, raise_on_status)
+
     def request(
         self,
         endpoint: EndpointSpec,
@@ -268,19 +441,24 @@ class Client(_BaseClient):
         request = self._build_request(self._http, endpoint, arguments, timeout)
         attempt = 0
         while True:
+            self._log_request(request, attempt)
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, auth=self._auth)
             except httpx.TransportError as error:
-                delay = self._retry_delay(attempt, None)
-                if delay is None:
-                    raise _connection_error(error, request) from error
+                outcome: _Outcome[Any] = _Outcome(
+                    error=_connection_error(error, request), cause=error
+                )
             else:
-                delay = self._retry_delay(attempt, response)
-                if delay is None:
-                    return self._finish(response, result)
-                response.close()
+                outcome = self._settle(response, result)
+            self._log_response(request, outcome)
+            delay = self._retry_delay(attempt, outcome)
+            if delay is None:
+                return cast(Response[ResultT], self._conclude(outcome))
+            self._log_retry(request, outcome, delay, attempt)
+            if outcome.response is not None:
+                outcome.response.close()
             attempt += 1
-            time.sleep(delay)
+            self._sleep(delay)
 
     def close(self) -> None:
         if self._owns_http:
@@ -299,7 +477,15 @@ class Client(_BaseClient):
 
 
 class AsyncClient(_BaseClient):
-    """The asynchronous client; the same arguments and methods as :class:`Client`, awaited."""
+    """The asynchronous client; the same arguments and methods as :class:`Client`, awaited.
+
+    Args:
+        max_concurrency: At most this many requests in flight at once, the API's own limit by
+            default (None: no limit); connections are pooled and reused up to the same number.
+        sleep: How to wait between attempts (``asyncio.sleep``); tests can record the waits.
+
+    The other arguments are :class:`Client`'s. :meth:`gather` runs many calls within the limit.
+    """
 
     def __init__(
         self,
@@ -308,12 +494,26 @@ class AsyncClient(_BaseClient):
         base_url: str = BASE_URL,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        raise_on_status: bool = True,
+        max_concurrency: int | None = DEFAULT_MAX_CONCURRENCY,
         http_client: httpx.AsyncClient | None = None,
         today: Clock | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, max_retries, today)
+        from ._concurrency import Limiter
+
+        super().__init__(api_key, base_url, timeout, max_retries, raise_on_status, today)
+        self.max_concurrency = max_concurrency
+        # Shared with every with_options() copy, so the limit holds across them.
+        self._limiter = Limiter(max_concurrency)
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        if http_client is None:
+            limits = httpx.Limits(
+                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
+            )
+            http_client = httpx.AsyncClient(limits=limits)
+        self._http = http_client
+        self._sleep = sleep if sleep is not None else asyncio.sleep
 
     @cached_property
     def backlinks(self) -> AsyncBacklinks:
@@ -332,6 +532,16 @@ class AsyncClient(_BaseClient):
         """The same resources, whose methods return :class:`APIResponse`."""
         return AsyncClientWithRawResponse(self)
 
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        raise_on_status: bool | None = None,
+    ) -> Self:
+        """A client sharing this one's connections and limit, with some settings changed."""
+        return self._with_options(timeout, max_retries, raise_on_status)
+
     async def request(
         self,
         endpoint: EndpointSpec,
@@ -344,19 +554,68 @@ class AsyncClient(_BaseClient):
         request = self._build_request(self._http, endpoint, arguments, timeout)
         attempt = 0
         while True:
+            self._log_request(request, attempt)
             try:
-                response = await self._http.send(request)
+                # Only the exchange holds a slot; a pause before a retry leaves it to others.
+                async with self._limiter:
+                    response = await self._http.send(request, auth=self._auth)
             except httpx.TransportError as error:
-                delay = self._retry_delay(attempt, None)
-                if delay is None:
-                    raise _connection_error(error, request) from error
+                outcome: _Outcome[Any] = _Outcome(
+                    error=_connection_error(error, request), cause=error
+                )
             else:
-                delay = self._retry_delay(attempt, response)
-                if delay is None:
-                    return self._finish(response, result)
-                await response.aclose()
+                outcome = self._settle(response, result)
+            self._log_response(request, outcome)
+            delay = self._retry_delay(attempt, outcome)
+            if delay is None:
+                return cast(Response[ResultT], self._conclude(outcome))
+            self._log_retry(request, outcome, delay, attempt)
+            if outcome.response is not None:
+                await outcome.response.aclose()
             attempt += 1
-            await asyncio.sleep(delay)
+            await self._sleep(delay)
+
+    @overload
+    async def gather(
+        self,
+        calls: Iterable[Awaitable[T]],
+        *,
+        progress: Progress | None = None,
+        return_exceptions: Literal[False] = False,
+    ) -> list[T]: ...
+
+    @overload
+    async def gather(
+        self,
+        calls: Iterable[Awaitable[T]],
+        *,
+        progress: Progress | None = None,
+        return_exceptions: Literal[True],
+    ) -> list[T | Exception]: ...
+
+    async def gather(
+        self,
+        calls: Iterable[Awaitable[T]],
+        *,
+        progress: Progress | None = None,
+        return_exceptions: bool = False,
+    ) -> list[T] | list[T | Exception]:
+        """Await many calls, at most ``max_concurrency`` at a time; results in input order.
+
+        ``progress(done, total)`` is called as each call finishes. The first failure cancels the
+        calls still running and is raised, unless ``return_exceptions`` puts each failure in
+        its call's place instead.
+
+        ::
+
+            chunks = batches(ENDPOINT, "targets", targets)  # within the documented limits
+            responses = await client.gather(
+                client.backlinks.bulk_pages_summary_live(targets=chunk) for chunk in chunks
+            )
+        """
+        from ._concurrency import gather
+
+        return await gather(calls, self.max_concurrency, progress, return_exceptions)
 
     async def close(self) -> None:
         if self._owns_http:
@@ -412,30 +671,77 @@ class AsyncClientWithRawResponse:
         return AsyncOnPageWithRawResponse(self._client.on_page)
 
 
+def _check_max_retries(max_retries: int) -> None:
+    if max_retries < 0:
+        raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+
+
+def _is_retryable(error: APIError) -> bool:
+    if isinstance(error, APIConnectionError):
+        return True
+    if isinstance(error, APIStatusError):
+        return any(low <= error.status_code <= high for low, high in _RETRY_STATUSES)
+    if isinstance(error, ResponseStatusError) and error.status_code is not None:
+        return any(low <= error.status_code <= high for low, high in _RETRY_CODES)
+    return False
+
+
+def _decode(response: httpx.Response) -> Any:
+    """The JSON of a 2xx body, or ResponseParseError saying why there is none."""
+    media_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if not response.content:
+        raise ResponseParseError(
+            f"HTTP {response.status_code} with an empty body", body=response.text
+        )
+    if media_type and media_type != "application/json" and not media_type.endswith("+json"):
+        # An HTML error page from a proxy, most often; whatever it is, it is not the API's answer.
+        raise ResponseParseError(
+            f"the body is {media_type}, not JSON ({len(response.content)} bytes)",
+            body=response.text,
+        )
+    try:
+        return response.json()
+    except ValueError as error:  # truncated or otherwise broken JSON, or bytes that are not UTF-8
+        raise ResponseParseError(
+            f"the body is not valid JSON: {error}", body=response.text
+        ) from None
+
+
 def _interpret(response: httpx.Response, result: type[ResultT]) -> Response[ResultT]:
-    """A 2xx answer → the parsed response, or the error its body's status codes say it is."""
+    """A 2xx answer → the parsed response (whatever its status codes say)."""
     try:
-        payload = response.json()
-    except ValueError:
-        raise ResponseParseError("the body is not JSON", body=response.text) from None
-    try:
-        parsed = Response.parse(payload, result)
+        payload = _decode(response)
+        try:
+            return Response.parse(payload, result)
+        except ResponseParseError as error:
+            error.body = payload  # keep what the server said, whatever its shape
+            raise
     except ResponseParseError as error:
-        error.body = payload  # keep what the server said, whatever its shape
+        error.http_response = response
         raise
+
+
+def _body_failure(parsed: Response[Any]) -> ResponseStatusError | None:
+    """The error a status code other than success in the body makes: the top-level one, else a task's."""
+    failed = parsed.failed_tasks()
     if parsed.status_code != SUCCESS:
-        raise ResponseStatusError(
-            f"status_code {parsed.status_code}: {parsed.status_message}",
-            status_code=parsed.status_code,
-            response=parsed,
-        )
-    failed = [task for task in parsed.tasks or () if task.status_code != SUCCESS]
-    if failed:
-        summary = "; ".join(
-            f"{task.id}: {task.status_code} {task.status_message}" for task in failed
-        )
-        raise TaskError(f"{len(failed)} task(s) failed: {summary}", tasks=failed, response=parsed)
-    return parsed
+        code, message, task_id = parsed.status_code, parsed.status_message, None
+        text = f"status_code {code}: {message}"
+    elif failed:
+        first = failed[0]
+        code, message, task_id = first.status_code, first.status_message, first.id
+        more = f" (and {len(failed) - 1} more failed task(s))" if len(failed) > 1 else ""
+        text = f"task {task_id} failed with status_code {code}: {message}{more}"
+    else:
+        return None
+    return code_error_class(code)(
+        text,
+        status_code=code,
+        status_message=message,
+        task_id=task_id,
+        tasks=failed,
+        response=parsed,
+    )
 
 
 def _status_error(response: httpx.Response) -> APIError:
@@ -459,7 +765,7 @@ def _connection_error(error: httpx.TransportError, request: httpx.Request) -> AP
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
-    """The pause a 429/503 asks for, in seconds (``Retry-After``: seconds or an HTTP date)."""
+    """The pause an answer asks for, in seconds (``Retry-After``: seconds or an HTTP date)."""
     value = headers.get("retry-after")
     if value is None:
         return None

@@ -17,12 +17,21 @@
     │   ├── NotFoundError                                404
     │   ├── RateLimitError                               429
     │   └── ServerError                                  500-599
-    ├── ResponseStatusError                          HTTP 200, but the body's status_code is not 20000
-    ├── TaskError                                    the response holds tasks that failed
-    └── ResponseParseError (also a ValueError)       the body does not have the documented shape
+    ├── ResponseStatusError                          HTTP 200, but a status_code in the body is not 20000
+    │   ├── AuthenticationCodeError                      40100-40199
+    │   ├── RateLimitCodeError                           40202, 40209
+    │   ├── PaymentRequiredCodeError                     40200-40299
+    │   ├── PermissionDeniedCodeError                    40300-40399
+    │   ├── NotFoundCodeError                            40400-40499
+    │   ├── BadRequestCodeError                          40000-49999
+    │   └── ServerCodeError                              50000-59999
+    ├── ResponseParseError (also a ValueError)       the body does not have the documented shape
+    └── PaginationError                              a paginated walk would loop: a token came back
 
-Errors raised after an answer arrived keep it: ``.response`` is the ``httpx.Response`` and
-``.body`` the decoded JSON, so nothing the server said is lost.
+Errors raised after an answer arrived keep it: ``APIStatusError.response`` is the
+``httpx.Response`` and ``.body`` the decoded JSON (or the text); ``ResponseStatusError.response``
+is the parsed response, failed tasks and all; ``ResponseParseError.body`` is whatever arrived.
+Nothing the server said is lost, and no message carries the API key.
 """
 
 from __future__ import annotations
@@ -41,18 +50,26 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AuthenticationCodeError",
     "AuthenticationError",
+    "BadRequestCodeError",
     "BadRequestError",
+    "NotFoundCodeError",
     "NotFoundError",
+    "PaginationError",
+    "PaymentRequiredCodeError",
     "PaymentRequiredError",
+    "PermissionDeniedCodeError",
     "PermissionDeniedError",
+    "RateLimitCodeError",
     "RateLimitError",
     "RequestValidationError",
     "ResponseParseError",
     "ResponseStatusError",
+    "ServerCodeError",
     "ServerError",
-    "TaskError",
     "ValidationIssue",
+    "code_error_class",
     "status_error_class",
 ]
 
@@ -153,23 +170,79 @@ def status_error_class(status_code: int) -> type[APIStatusError]:
 
 
 class ResponseStatusError(APIError):
-    """The body's top-level ``status_code`` is not 20000: the API refused the whole call."""
+    """HTTP 200, but the body's ``status_code``, or a task's, is not 20000.
 
-    def __init__(self, message: str, *, status_code: int | None, response: Response[Any]) -> None:
-        super().__init__(message)
-        self.status_code = status_code
-        self.response = response
-
-
-class TaskError(APIError):
-    """Some tasks in the response failed; ``tasks`` holds them, ``response`` everything."""
+    ``status_code`` and ``status_message`` are the failing code and its message; ``task_id`` is
+    the failed task's id, or None when the API refused the whole call (the top-level code).
+    ``tasks`` holds every failed task and ``response`` the whole parsed response. The subclasses
+    name the kind of failure; a code none of them covers raises this class itself.
+    """
 
     def __init__(
-        self, message: str, *, tasks: Sequence[Task[Any]], response: Response[Any]
+        self,
+        message: str,
+        *,
+        status_code: int | None,
+        status_message: str | None,
+        task_id: str | None,
+        tasks: Sequence[Task[Any]],
+        response: Response[Any],
     ) -> None:
         super().__init__(message)
+        self.status_code = status_code
+        self.status_message = status_message
+        self.task_id = task_id
         self.tasks = tuple(tasks)
         self.response = response
+
+
+class AuthenticationCodeError(ResponseStatusError):
+    """Status code 40100-40199 in the body: authentication."""
+
+
+class RateLimitCodeError(ResponseStatusError):
+    """Status code 40202, 40209 in the body: rate limit."""
+
+
+class PaymentRequiredCodeError(ResponseStatusError):
+    """Status code 40200-40299 in the body: payment required."""
+
+
+class PermissionDeniedCodeError(ResponseStatusError):
+    """Status code 40300-40399 in the body: permission denied."""
+
+
+class NotFoundCodeError(ResponseStatusError):
+    """Status code 40400-40499 in the body: not found."""
+
+
+class BadRequestCodeError(ResponseStatusError):
+    """Status code 40000-49999 in the body: bad request."""
+
+
+class ServerCodeError(ResponseStatusError):
+    """Status code 50000-59999 in the body: server."""
+
+
+def code_error_class(status_code: int | None) -> type[ResponseStatusError]:
+    """The most specific :class:`ResponseStatusError` subclass for a status code in the body."""
+    if status_code is not None and 40100 <= status_code <= 40199:
+        return AuthenticationCodeError
+    if status_code == 40202:
+        return RateLimitCodeError
+    if status_code == 40209:
+        return RateLimitCodeError
+    if status_code is not None and 40200 <= status_code <= 40299:
+        return PaymentRequiredCodeError
+    if status_code is not None and 40300 <= status_code <= 40399:
+        return PermissionDeniedCodeError
+    if status_code is not None and 40400 <= status_code <= 40499:
+        return NotFoundCodeError
+    if status_code is not None and 40000 <= status_code <= 49999:
+        return BadRequestCodeError
+    if status_code is not None and 50000 <= status_code <= 59999:
+        return ServerCodeError
+    return ResponseStatusError
 
 
 class ResponseParseError(APIError, ValueError):
@@ -183,3 +256,9 @@ class ResponseParseError(APIError, ValueError):
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
         self.body = body
+        # Set by the client: the HTTP response whose body this is (status, headers, raw bytes).
+        self.http_response: httpx.Response | None = None
+
+
+class PaginationError(APIError):
+    """The pages do not lead anywhere: the API handed back a continuation token it gave before."""

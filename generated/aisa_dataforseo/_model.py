@@ -5,19 +5,21 @@
 
 The one hard idea: a parsed model remembers the keys it came from, in order, and keeps the keys
 it does not know. ``to_dict`` replays that order, so ``Model.from_dict(d).to_dict() == d`` for
-any payload of the documented shape — nulls, absent keys and unknown keys included. How each
-field is decoded is derived once per class from its annotations, so a model class states only
-its fields.
+any payload of the documented shape — nulls, absent keys and unknown keys included.
+
+Each model class decodes its own fields in straight-line code (its generated ``_decode``): one
+type test per field on the common path, and the helpers below only when a value is not what the
+docs say — to accept it (an ``int`` where a number is documented) or to raise
+:class:`ResponseParseError` naming where. A payload whose keys are exactly the documented ones,
+in the documented order, shares one key tuple per class instead of keeping its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-import types
-import typing
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ._errors import ResponseParseError
 
@@ -28,10 +30,23 @@ __all__ = ["Model"]
 
 Bindings = Mapping[str, type["Model"]]
 """What each type variable of a generic model stands for while parsing, by name (``ResultT``)."""
-Decoder = Callable[[Any, str, Bindings], Any]
+
+M = TypeVar("M", bound="Model")
+S = TypeVar("S")
 
 # JSON key of a field whose Python name differs from it (``from`` is stored as ``from_``).
 JSON_KEY = "json_key"
+
+
+class _Keys(NamedTuple):
+    """What a model class knows about its JSON keys, learnt from its fields on first use."""
+
+    documented: tuple[str, ...]
+    known: frozenset[str]
+    attributes: dict[str, str]
+
+
+_KEYS: dict[type[Model], _Keys] = {}
 
 
 @dataclasses.dataclass(slots=True, kw_only=True)
@@ -42,8 +57,6 @@ class Model:
         default=None, init=False, repr=False, compare=False
     )
     _extra: dict[str, Any] = dataclasses.field(default_factory=dict, init=False, repr=False)
-
-    _decoders: ClassVar[dict[type[Model], dict[str, tuple[str, Decoder]]]] = {}
 
     @property
     def extra(self) -> dict[str, Any]:
@@ -57,113 +70,142 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object again: parsed keys in their order, then fields set since, then extras."""
-        fields = _fields(type(self))
+        keys = _keys_of(type(self))
+        attributes = keys.attributes
+        extra = self._extra
         out: dict[str, Any] = {}
         for key in self._keys or ():
-            known = fields.get(key)
-            out[key] = _encode(getattr(self, known[0])) if known else self._extra[key]
-        for key, (attr, _) in fields.items():
-            value = getattr(self, attr)
-            if key not in out and value is not None:
-                out[key] = _encode(value)
-        for key, value in self._extra.items():
+            attribute = attributes.get(key)
+            if attribute is None:
+                out[key] = extra[key]
+                continue
+            value = getattr(self, attribute)
+            out[key] = _encode(value) if isinstance(value, (Model, list)) else value
+        if self._keys is not keys.documented:
+            # Some documented keys were absent when parsed (or the model was built in code).
+            for key, attribute in attributes.items():
+                value = getattr(self, attribute)
+                if value is not None and key not in out:
+                    out[key] = _encode(value)
+        for key, value in extra.items():
             out.setdefault(key, value)
         return out
 
     @classmethod
     def _parse(cls, data: Any, path: str, bindings: Bindings) -> Self:
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             raise ResponseParseError(f"expected an object, got {_kind(data)}", path=path)
-        fields = _fields(cls)
-        values: dict[str, Any] = {}
-        extra: dict[str, Any] = {}
-        for key, value in data.items():
-            known = fields.get(key)
-            if known is None:
-                extra[key] = value
-            else:
-                attr, decode = known
-                values[attr] = decode(value, f"{path}.{key}" if path else key, bindings)
-        model = cls(**values)
-        model._keys = tuple(data)
-        model._extra = extra
+        model = cls.__new__(cls)
+        keys = tuple(data)
+        learnt = _keys_of(cls)
+        if keys == learnt.documented:
+            model._keys = learnt.documented
+            model._extra = {}
+        else:
+            model._keys = keys
+            known = learnt.known
+            # Documented keys missing or reordered is the common case; unknown keys are rare.
+            model._extra = (
+                {}
+                if known.issuperset(keys)
+                else {key: data[key] for key in keys if key not in known}
+            )
+        model._decode(data, path, bindings)
         return model
 
+    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
+        """Set every field from ``data``; each model class generates its own (this one has none)."""
 
-def _fields(cls: type[Model]) -> dict[str, tuple[str, Decoder]]:
-    """JSON key → (attribute, decoder) for ``cls``, built from its annotations on first use."""
-    table = Model._decoders.get(cls)
-    if table is None:
-        hints = typing.get_type_hints(cls)
-        table = {
-            field.metadata.get(JSON_KEY, field.name): (field.name, _decoder(hints[field.name]))
+
+def _keys_of(cls: type[Model]) -> _Keys:
+    learnt = _KEYS.get(cls)
+    if learnt is None:
+        attributes = {
+            field.metadata.get(JSON_KEY, field.name): field.name
             for field in dataclasses.fields(cls)
             if field.init
         }
-        Model._decoders[cls] = table
-    return table
+        learnt = _KEYS[cls] = _Keys(tuple(attributes), frozenset(attributes), attributes)
+    return learnt
 
 
-def _decoder(hint: Any) -> Decoder:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (Union, types.UnionType):
-        inner = _decoder(next(arg for arg in args if arg is not type(None)))
-        return lambda value, path, bindings: None if value is None else inner(value, path, bindings)
-    if origin is list:
-        item = _decoder(args[0])
-        return lambda value, path, bindings: [
-            item(element, f"{path}[{index}]", bindings)
-            for index, element in enumerate(_expect(value, list, "an array", path))
-        ]
-    if origin is dict:
-        return lambda value, path, bindings: _expect(value, dict, "an object", path)
-    if isinstance(hint, TypeVar):
-        # An unbound type variable (Response.from_dict without a result model) keeps raw JSON.
-        name = hint.__name__
-        return lambda value, path, bindings: (
-            bindings[name]._parse(value, path, bindings) if name in bindings else value
-        )
-    if isinstance(hint, type) and issubclass(hint, Model):
-        return hint._parse
-    if isinstance(origin, type) and issubclass(origin, Model):
-        # A generic model used with the caller's type variable (``Task[ResultT]``).
-        return origin._parse
-    if hint is Any:
-        return lambda value, path, bindings: value
-    return _SCALARS[hint]
+def _at(path: str, key: str | int) -> str:
+    """The path of ``key`` below ``path``: ``tasks[0].result``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
 
 
-def _expect(value: Any, kind: type, name: str, path: str) -> Any:
-    if not isinstance(value, kind):
-        raise ResponseParseError(f"expected {name}, got {_kind(value)}", path=path)
+def as_model(model: type[M], value: Any, path: str, key: str, bindings: Bindings) -> M:
+    return model._parse(value, _at(path, key), bindings)
+
+
+def as_models(
+    model: type[M] | None, value: Any, path: str, key: str, bindings: Bindings
+) -> list[Any]:
+    """An array of ``model`` objects; without a model (an unbound result type) the raw items."""
+    items = as_list(value, path, key)
+    if model is None:
+        return items
+    where = _at(path, key)
+    try:
+        # The items' own paths are only spelled out when one of them fails (below).
+        return [model._parse(item, where, bindings) for item in items]
+    except ResponseParseError:
+        for index, item in enumerate(items):
+            model._parse(item, _at(where, index), bindings)
+        raise
+
+
+def as_scalars(
+    check: Callable[[Any, str, str | int], S], kind: type, value: Any, path: str, key: str
+) -> list[S]:
+    """An array of scalars of ``kind``, each item checked by ``check`` unless it is exactly that."""
+    items = as_list(value, path, key)
+    if all(type(item) is kind for item in items):
+        return list(items)
+    where = _at(path, key)
+    return [check(item, where, index) for index, item in enumerate(items)]
+
+
+def as_list(value: Any, path: str, key: str | int) -> list[Any]:
+    if not isinstance(value, list):
+        raise ResponseParseError(f"expected an array, got {_kind(value)}", path=_at(path, key))
     return value
 
 
-def _string(value: Any, path: str, bindings: Bindings) -> str:
-    return typing.cast(str, _expect(value, str, "a string", path))
+def as_mapping(value: Any, path: str, key: str | int) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ResponseParseError(f"expected an object, got {_kind(value)}", path=_at(path, key))
+    return value
 
 
-def _integer(value: Any, path: str, bindings: Bindings) -> int:
+def as_string(value: Any, path: str, key: str | int) -> str:
+    if not isinstance(value, str):
+        raise ResponseParseError(f"expected a string, got {_kind(value)}", path=_at(path, key))
+    return value
+
+
+def as_integer(value: Any, path: str, key: str | int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ResponseParseError(f"expected an integer, got {_kind(value)}", path=path)
+        raise ResponseParseError(f"expected an integer, got {_kind(value)}", path=_at(path, key))
     return value
 
 
-def _number(value: Any, path: str, bindings: Bindings) -> float:
+def as_number(value: Any, path: str, key: str | int) -> float:
     # Integers stay integers: ``cost: 0`` must come back as 0, not 0.0. Only floats can be
     # non-finite (and math.isfinite would overflow on an integer too big for a float).
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ResponseParseError(f"expected a number, got {_kind(value)}", path=path)
+        raise ResponseParseError(f"expected a number, got {_kind(value)}", path=_at(path, key))
     if isinstance(value, float) and not math.isfinite(value):
-        raise ResponseParseError(f"expected a finite number, got {value!r}", path=path)
+        raise ResponseParseError(f"expected a finite number, got {value!r}", path=_at(path, key))
     return value
 
 
-def _boolean(value: Any, path: str, bindings: Bindings) -> bool:
-    return typing.cast(bool, _expect(value, bool, "a boolean", path))
-
-
-_SCALARS: dict[Any, Decoder] = {str: _string, int: _integer, float: _number, bool: _boolean}
+def as_boolean(value: Any, path: str, key: str | int) -> bool:
+    if not isinstance(value, bool):
+        raise ResponseParseError(f"expected a boolean, got {_kind(value)}", path=_at(path, key))
+    return value
 
 
 def _encode(value: Any) -> Any:

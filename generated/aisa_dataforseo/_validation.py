@@ -4,8 +4,9 @@
 """Check a request's arguments against its documented constraints before any network I/O.
 
 Constraints are data: each generated endpoint module holds one ``EndpointSpec`` built from the
-small classes below, and ``EndpointSpec.build_body`` both validates the arguments and turns them
-into the JSON body.
+small classes below, and ``EndpointSpec.build_request`` both validates the arguments and turns
+them into the request: the path, with each path parameter percent-encoded into its ``{name}``
+placeholder, and the JSON body of the others.
 
 The one hard idea is that validation runs in stages, and each stage only sees what the stage
 before it accepted: a value that was not given is skipped (or reported as missing); a value of
@@ -23,6 +24,7 @@ rather than read from the clock inside each check, so one request is judged agai
 import calendar
 import datetime as dt
 import difflib
+import functools
 import math
 import operator
 import re
@@ -32,7 +34,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ._errors import RequestValidationError, ValidationIssue
 
@@ -60,7 +62,7 @@ __all__ = [
 ]
 
 Clock = Callable[[], dt.date]
-ParamType = Literal["string", "integer", "number", "boolean", "date", "array"]
+ParamType = Literal["string", "integer", "number", "boolean", "date", "object", "array"]
 
 
 def utc_today() -> dt.date:
@@ -495,6 +497,7 @@ _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
     "boolean": lambda v: isinstance(v, bool),
     # A datetime is a date subclass; accepting one would silently drop its time and zone.
     "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
+    "object": lambda v: isinstance(v, Mapping) and all(isinstance(key, str) for key in v),
     "array": _is_list,
 }
 
@@ -504,6 +507,7 @@ _TYPE_NAMES: dict[str, str] = {
     "number": "a finite number",
     "boolean": "a boolean",
     "date": "a date (datetime.date or 'yyyy-mm-dd')",
+    "object": "a mapping with string keys",
     "array": "a list",
 }
 
@@ -562,12 +566,38 @@ def _validate(
 
 
 def _to_json(value: Any) -> Any:
-    """``value`` ready for json.dumps: dates as yyyy-mm-dd, tuples as lists, at any depth."""
+    """``value`` ready for json.dumps: dates as yyyy-mm-dd, tuples as lists, any mapping as a
+    dict, at any depth."""
     if isinstance(value, dt.date):
         return value.isoformat()
     if _is_list(value):
         return [_to_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _to_json(item) for key, item in value.items()}
     return value
+
+
+# Segments a server or proxy resolves as "this directory" or "its parent", or drops: as a path
+# parameter they would send the request to another route, however they are encoded.
+_MOVING_SEGMENTS = frozenset({"", ".", ".."})
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _segment(value: Any) -> str:
+    """A path parameter as one path segment: every character but the unreserved ones
+    percent-encoded, so a ``/``, ``?`` or ``#`` in the value stays inside its segment."""
+    return quote(str(value), safe="")
+
+
+@functools.cache
+def _route(path: str) -> re.Pattern[str]:
+    """A regex matching the filled form of ``path``, one named group per placeholder."""
+    parts = _PLACEHOLDER.split(path)
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -576,6 +606,7 @@ class Param:
 
     ``item_type`` and ``item_checks`` apply to each element of an array; with no ``item_type``
     the elements are left to the array's own checks (a filter expression checks its structure).
+    ``location`` is ``"path"`` for a value that fills the endpoint path's ``{name}`` placeholder.
     """
 
     name: str
@@ -586,11 +617,19 @@ class Param:
     item_checks: tuple[Check, ...] = ()
     # A client-side default, sent when the argument is omitted; server-side ones are never sent.
     default: Any = None
+    location: Literal["body", "path"] = "body"
 
     def validate(self, value: Any, today: dt.date) -> tuple[Any, list[ValidationIssue]]:
         """``value`` as checked (a date string as a date), and every issue with it or its items."""
         issues: list[ValidationIssue] = []
         checked = _validate(self.name, value, self.type, self.checks, today, issues)
+        if self.location == "path" and checked is not _INVALID and str(checked) in _MOVING_SEGMENTS:
+            message = (
+                f"must not be empty, '.' or '..' (it fills a path segment), got {_show(value)}"
+            )
+            issues.append(
+                ValidationIssue(param=self.name, rule="path", value=value, message=message)
+            )
         if checked is not _INVALID and self.item_type is not None:
             for index, item in enumerate(checked):
                 name = f"{self.name}[{index}]"
@@ -642,10 +681,15 @@ class EndpointSpec:
     rules: tuple[Rule, ...] = ()
 
     def build_body(self, arguments: Mapping[str, object], today: dt.date) -> object:
-        """Validate ``arguments`` (JSON name → value, None for "not given") and return the body.
+        """Validate ``arguments`` and return the body alone (see ``build_request``)."""
+        return self.build_request(arguments, today)[1]
 
-        Raises RequestValidationError with every issue found. The body is None, a dict of the
-        given parameters in spec order, or that dict alone in a list (DataForSEO's task array).
+    def build_request(self, arguments: Mapping[str, object], today: dt.date) -> tuple[str, object]:
+        """Validate ``arguments`` (JSON name → value, None for "not given"); return path and body.
+
+        Raises RequestValidationError with every issue found. The path has each ``{name}``
+        filled with its parameter, percent-encoded. The body is None, a dict of the given body
+        parameters in spec order, or that dict alone in a list (DataForSEO's task array).
         """
         known = {param.name for param in self.params}
         issues = [
@@ -655,6 +699,7 @@ class EndpointSpec:
         ]
         checked: dict[str, Any] = {}  # values that passed all their own checks, for the rules
         fields: dict[str, object] = {}
+        segments: dict[str, str] = {}
         for param in self.params:
             value = arguments.get(param.name)
             if value is None:
@@ -667,7 +712,10 @@ class EndpointSpec:
                         )
                     )
                 continue
-            fields[param.name] = _to_json(value)
+            if param.location == "path":
+                segments[param.name] = _segment(value)
+            else:
+                fields[param.name] = _to_json(value)
             accepted, found = param.validate(value, today)
             issues.extend(found)
             if not found:
@@ -684,9 +732,27 @@ class EndpointSpec:
                     )
         if issues:
             raise RequestValidationError(issues)
+        path = (
+            _PLACEHOLDER.sub(lambda match: segments[match[1]], self.path) if segments else self.path
+        )
         if self.body == "none":
+            return path, None
+        return path, fields if self.body == "object" else [fields]
+
+    def path_arguments(self, path: str) -> dict[str, object] | None:
+        """The path parameters a request ``path`` carries (decoded), or None when it is not this
+        endpoint's route. An integer parameter's digits are read as the integer, as sent."""
+        match = _route(self.path).fullmatch(path)
+        if match is None:
             return None
-        return fields if self.body == "object" else [fields]
+        found: dict[str, object] = {}
+        for param in self.params:
+            if param.location != "path":
+                continue
+            text = unquote(match[param.name])
+            whole = param.type == "integer" and text.lstrip("-").isdigit() and text.isascii()
+            found[param.name] = int(text) if whole else text
+        return found
 
     def _unknown(self, name: str) -> str:
         known = [param.name for param in self.params]

@@ -10,11 +10,20 @@ from typing import Any
 
 from .._client import async_to_raw_response, to_raw_response
 from .._envelope import Response
+from .._pagination import AsyncPager, By, Paging, SyncPager
 from .._resource import AsyncResource, SyncResource
 from ..endpoints.on_page_links import ENDPOINT as LINKS
-from ..endpoints.on_page_links import OnPageLinksResult
+from ..endpoints.on_page_links import OnPageLinksItem, OnPageLinksResult
 
 __all__ = ["AsyncOnPage", "AsyncOnPageWithRawResponse", "OnPage", "OnPageWithRawResponse"]
+
+_LINKS_PAGING = Paging(
+    items="items",
+    total="total_items_count",
+    token=("search_after_token", "search_after_token"),
+    offset=("offset", "limit"),
+)
+"""How :meth:`OnPage.links_pages` moves from page to page."""
 
 
 class OnPage(SyncResource):
@@ -105,6 +114,42 @@ class OnPage(SyncResource):
             timeout=timeout,
         )
 
+    def links_pages(
+        self,
+        *,
+        id: str,
+        page_from: str | None = None,
+        page_to: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        filters: Sequence[Any] | None = None,
+        search_after_token: str | None = None,
+        tag: str | None = None,
+        by: By = "token",
+        timeout: float | None = None,
+    ) -> SyncPager[OnPageLinksItem]:
+        """Every item of :meth:`links`, page after page (``by`` token or offset); ``pages()`` gives
+        each response. Nothing is sent until the iteration starts; bad arguments are refused here.
+        """
+        return SyncPager(
+            self._client,
+            LINKS,
+            {
+                "id": id,
+                "page_from": page_from,
+                "page_to": page_to,
+                "limit": limit,
+                "offset": offset,
+                "filters": filters,
+                "search_after_token": search_after_token,
+                "tag": tag,
+            },
+            OnPageLinksResult,
+            _LINKS_PAGING,
+            by=by,
+            timeout=timeout,
+        )
+
 
 class AsyncOnPage(AsyncResource):
     """The on_page endpoints, as ``async_client.on_page``."""
@@ -138,6 +183,42 @@ class AsyncOnPage(AsyncResource):
                 "tag": tag,
             },
             OnPageLinksResult,
+            timeout=timeout,
+        )
+
+    def links_pages(
+        self,
+        *,
+        id: str,
+        page_from: str | None = None,
+        page_to: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        filters: Sequence[Any] | None = None,
+        search_after_token: str | None = None,
+        tag: str | None = None,
+        by: By = "token",
+        timeout: float | None = None,
+    ) -> AsyncPager[OnPageLinksItem]:
+        """Every item of :meth:`links`, page after page (``by`` token or offset); ``pages()`` gives
+        each response. Nothing is sent until the iteration starts; bad arguments are refused here.
+        """
+        return AsyncPager(
+            self._client,
+            LINKS,
+            {
+                "id": id,
+                "page_from": page_from,
+                "page_to": page_to,
+                "limit": limit,
+                "offset": offset,
+                "filters": filters,
+                "search_after_token": search_after_token,
+                "tag": tag,
+            },
+            OnPageLinksResult,
+            _LINKS_PAGING,
+            by=by,
             timeout=timeout,
         )
 

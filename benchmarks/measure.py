@@ -1,0 +1,123 @@
+"""Timing and reporting: medians of repeated runs, ratios within one run, and the results table.
+
+Every figure is a median of ``repeat`` runs; every target is a ceiling on a ratio between two
+medians taken in the same run (or, for the one wall-time target, on seconds on this machine).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def median_time(run: Callable[[], object], repeat: int, number: int = 1) -> float:
+    """The median of ``repeat`` timings of ``number`` calls, in seconds per call."""
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            run()
+        timings.append((time.perf_counter() - start) / number)
+    return statistics.median(timings)
+
+
+def median_pair(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Medians of two runs timed alternately, so that a busy machine slows both alike."""
+    timings: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for run, into in ((first, timings[0]), (second, timings[1])):
+            start = time.perf_counter()
+            run()
+            into.append(time.perf_counter() - start)
+    return statistics.median(timings[0]), statistics.median(timings[1])
+
+
+def median_command(argv: Sequence[str | Path], repeat: int, *, before: Callable[[], object] | None = None, **options: object) -> float:
+    """The median wall time of a command; ``before`` runs untimed ahead of each run (to reset state)."""
+
+    def once() -> float:
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        subprocess.run([str(part) for part in argv], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)  # type: ignore[call-overload]
+        return time.perf_counter() - start
+
+    return statistics.median(once() for _ in range(repeat))
+
+
+@dataclass
+class Row:
+    """One comparison: our median against a baseline's, with an optional ceiling on the ratio."""
+
+    section: str
+    name: str
+    ours: float | None
+    baseline_name: str
+    baseline: float | None
+    ceiling: float | None = None
+    unit: str = "s"
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or self.baseline is None or self.baseline == 0:
+            return None
+        return self.ours / self.baseline
+
+    @property
+    def met(self) -> str:
+        if self.ceiling is None:
+            return "—"
+        if self.ratio is None:
+            return "skipped"
+        return "yes" if self.ratio <= self.ceiling else "NO"
+
+
+def shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "s":
+        if value < 0.001:
+            return f"{value * 1e6:.1f} µs"
+        return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.2f} s"
+    return f"{value:,.0f} {unit}"
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as a Markdown table (also readable as plain text)."""
+    lines = [
+        "| section | benchmark | ours | baseline | baseline median | ratio | ceiling | met | note |",
+        "|---|---|---:|---|---:|---:|---:|---|---|",
+    ]
+    for row in rows:
+        ratio = "—" if row.ratio is None else f"{row.ratio:.3f}"
+        ceiling = "—" if row.ceiling is None else f"{row.ceiling:g}"
+        lines.append(
+            f"| {row.section} | {row.name} | {shown(row.ours, row.unit)} | {row.baseline_name} | "
+            f"{shown(row.baseline, row.unit)} | {ratio} | {ceiling} | {row.met} | {row.note} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        model = cpu
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return (
+        f"{platform.system()} {platform.release()}, {model}, {os.cpu_count()} CPUs "
+        f"(load average at the end: {load}); Python {sys.version.split()[0]}"
+    )

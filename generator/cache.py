@@ -1,0 +1,101 @@
+"""The whole-build cache: the formatted file map of a build, keyed by a hash of all its inputs.
+
+A build is a pure function of the spec files (and the spec directory's name, which appears in
+the generated headers), the templates (built-in and override), the generator's own source and
+data files, the versions of the libraries that shape the output (Jinja2, PyYAML, jsonschema,
+black) and the Python version. The key hashes every one of those, byte for byte, so changing
+any of them is a miss, and a hit is exactly what the build would return — without importing
+Jinja2, jsonschema or black, which is most of a warm ``check``.
+
+Nothing else is read by a build: no clock (relative dates stay relative in the output), no
+environment variable, no network. Entries carry a digest of their own text and a damaged one
+is a miss; a cache that cannot be written only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+GENERATOR = Path(__file__).resolve().parent
+TEMPLATES = GENERATOR.parent / "templates"
+LIBRARIES = ("black", "jinja2", "jsonschema", "pyyaml")
+FORMAT = "dfsgen-build-1"  # bump when the entry layout changes
+KEEP = 8  # entries kept; older ones are removed when a new one is stored
+SUBDIR = "builds"
+
+
+def build_key(spec_dir: Path, override_dir: Path | None) -> str:
+    """The hash of every input of ``build_files(spec_dir, ..., override_dir)``."""
+    digest = hashlib.sha256()
+
+    def feed(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+
+    feed(FORMAT, sys.version, *(f"{name}=={version(name)}" for name in LIBRARIES))
+    feed("spec dir name", spec_dir.resolve().name)
+    for label, root in (("spec", spec_dir), ("generator", GENERATOR), ("templates", TEMPLATES), ("override", override_dir)):
+        feed(label)
+        for path, relative in _files(root):
+            feed(relative, path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files(root: Path | None) -> list[tuple[Path, str]]:
+    """Every file below ``root`` that a build may read, with its relative name; bytecode caches are not inputs."""
+    if root is None or not root.is_dir():
+        return []
+    found = []
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc":
+            found.append((path, relative.as_posix()))
+    return sorted(found, key=lambda item: item[1])
+
+
+def load(cache_dir: Path, key: str) -> dict[str, str] | None:
+    """The stored file map for ``key``, or None when missing, unreadable or damaged."""
+    try:
+        stored = (cache_dir / SUBDIR / key).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    digest, _, text = stored.partition("\n")
+    if digest != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        return None
+    try:
+        files = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return None
+    try:
+        os.utime(cache_dir / SUBDIR / key)
+    except OSError:
+        pass  # only the eviction order suffers
+    return files
+
+
+def store(cache_dir: Path, key: str, files: dict[str, str]) -> None:
+    """Remember ``files`` under ``key``, keeping only the newest entries."""
+    text = json.dumps(files, sort_keys=True)
+    folder = cache_dir / SUBDIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        temporary.write_text(f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}\n{text}", encoding="utf-8", newline="\n")
+        temporary.replace(folder / key)
+        # The entry just stored is kept whatever the clock's resolution; of the others, the most
+        # recently used (a hit touches its entry) are.
+        others = [path for path in folder.iterdir() if path.name != key and not path.name.startswith(".")]
+        others.sort(key=lambda path: path.stat().st_mtime, reverse=True)
+        for old in others[KEEP - 1 :]:
+            old.unlink()
+    except OSError:
+        pass  # a read-only checkout still builds; it just does not remember
