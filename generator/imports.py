@@ -15,6 +15,7 @@ import tokenize
 from dataclasses import dataclass, field
 
 from .errors import GenerationError
+from .layout import LINE, fit
 
 NaturalKey = tuple[tuple[int, int | str], ...]
 
@@ -62,11 +63,19 @@ class Imports:
             plain = [name for name in names if " as " not in name]
             statements = [[name] for name in names if " as " in name] + ([plain] if plain else [])
             statements.sort(key=lambda group: isort_key(group[0], case_sensitive=False))
-            section.extend(f"from {module} import {', '.join(group)}" for group in statements)
+            section.extend(_from_import(module, group) for group in statements)
         block = "\n\n".join("\n".join(lines) for lines in sections if lines)
         lines = body.split("\n")
         lines[line] = block
         return "\n".join(lines)
+
+
+def _from_import(module: str, names: list[str]) -> str:
+    """One ``from`` statement; past the line length, black puts each name on a line of its own."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
 
 
 def _comment_line(body: str, mark: str) -> int | None:
@@ -107,4 +116,4 @@ def isort_key(name: str, case_sensitive: bool = True) -> tuple[int, NaturalKey, 
 
 def all_list(names: list[str]) -> str:
     """An ``__all__`` assignment, sorted the way ruff's RUF022 expects."""
-    return "__all__ = [" + ", ".join(f'"{name}"' for name in sorted(names, key=isort_key)) + "]"
+    return fit("__all__ = [" + ", ".join(f'"{name}"' for name in sorted(names, key=isort_key)) + "]", 0)

@@ -125,7 +125,7 @@ def test_pyrepr_of_spec_data_is_an_exact_literal(value: object) -> None:
 
 
 def test_pyrepr_of_a_one_tuple_keeps_its_comma() -> None:
-    assert pyrepr(("a",)) == "('a',)"
+    assert pyrepr(("a",)) == '("a",)'
     assert pyrepr(()) == "()"
 
 
@@ -690,3 +690,113 @@ def test_case_twins_are_ordered_the_same_whatever_the_order_of_use(tmp_path: Pat
     sources = [import_block(uses) for uses in orders]
     assert sources[0] == sources[1] == sources[2]
     assert ruff_objections(sources[:1], "I", tmp_path) == {}, sources[0]
+
+
+# -- black-stable rendering: black's first pass already finds nothing to change -----------------
+# black formats a second time whenever its first pass changed the text, so every change the
+# templates leave to black costs a whole extra pass over the file.
+
+
+def black(source: str) -> str:
+    import black as black_module
+
+    from generator.format import black_mode
+
+    return black_module.format_str(source, mode=black_mode())
+
+
+def short_diff(before: str, after: str, name: str) -> str:
+    import difflib
+
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), name, f"{name} (black)", n=1, lineterm="")
+    return "\n".join(list(lines)[:40])
+
+
+def test_every_rendered_module_of_the_real_specs_is_black_stable() -> None:
+    from generator.pipeline import build_ir
+    from generator.render import render_package
+
+    rendered = render_package(build_ir(SPEC_DIR))
+    modules = {path: text for path, text in rendered.items() if path.endswith(".py")}
+    assert len(modules) > 20
+    unstable = [short_diff(text, formatted, path) for path, text in modules.items() if (formatted := black(text)) != text]
+    assert not unstable, f"{len(unstable)} rendered modules black would change:\n" + "\n\n".join(unstable)
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["'", '"', "a'b\"c", "two '' one \"", "\\'", '\\"', "it's \"a\" 'b'"])
+def test_pyrepr_quotes_strings_as_black_does(text: str) -> None:
+    source = f"x = {pyrepr(text)}\n"
+    assert ast.literal_eval(pyrepr(text)) == text
+    assert black(source) == source
+
+
+# Each example runs black once; 50 cover the quote and backslash mixes without slowing the suite.
+@settings(max_examples=50)
+@given(st.text(alphabet=st.sampled_from("ab'\"\\\n \u00e9")))
+def test_pyrepr_of_quote_and_backslash_mixes_is_black_stable(text: str) -> None:
+    source = f"x = {pyrepr(text)}\n"
+    assert ast.literal_eval(pyrepr(text)) == text
+    assert black(source) == source
+
+
+def test_plain_repr_keeps_pythons_own_quotes() -> None:
+    from generator.render import plain_repr
+
+    assert plain_repr("targets") == "'targets'"
+    assert plain_repr(["a", "it's"]) == "['a', \"it's\"]"
+    assert pyrepr(["a", "it's"]) == '["a", "it\'s"]'
+
+
+LONG = "referring_links_semantic_locations"
+# (code before the line, the line's indentation, the line, code after it): black's layout of the
+# whole must be the line as ``fit`` lays it out.
+FIT_CASES = [
+    ("", 0, "x = f(a, b)", ""),
+    ("class A:\n    def f(self):\n        ", 8, f'self.{LONG} = as_mapping(value, path, "{LONG}")', ""),
+    ("class A:\n    def f(self):\n        ", 8, f'self.{LONG}_and_more = value = get("{LONG}_and_more")', ""),
+    ("", 0, f"y = call({LONG}, {LONG}, {LONG}, {LONG})", ""),
+    ("", 0, "y = call(a, b,)", ""),
+    ("x = dict(\n    ", 4, "checks=(MinItems(1), MaxItems(2),),", "\n)"),
+    ("x = dict(\n    ", 4, 'checks=(Format("uuid"),),', "\n)"),
+    ("x = dict(\n    ", 4, f'checks=(OneOf(("{LONG}", "{LONG}", "{LONG}")),),', "\n)"),
+    ("x = dict(\n    ", 4, f"rules=(Rule({LONG!r}, '<=', {LONG!r}),),".replace("'", '"'), "\n)"),
+    ("ROUTES = {\n    ", 4, f"{LONG}.ENDPOINT.path: ({LONG}.ENDPOINT, {LONG}.{LONG}),", "\n}"),
+    ("", 0, f"__all__ = [{', '.join(repr(n) for n in ['a', LONG, 'b'])}]".replace("'", '"'), ""),
+    ("", 0, f"__all__ = [{', '.join(repr(n) for n in [LONG] * 4)}]".replace("'", '"'), ""),
+    ("", 0, f"def {LONG}_requests(*, today: Today = None) -> st.SearchStrategy[dict[str, Any]]:", "\n    pass"),
+    ("", 0, f"def {LONG}_requests_and_more(method: Callable[P, T]) -> Callable[P, T]:", "\n    pass"),
+    ("", 0, 'x = f("a (b, [c", "d)")', ""),
+]
+
+
+@pytest.mark.parametrize(("before", "indent", "line", "after"), FIT_CASES)
+def test_fit_lays_a_line_out_as_black_does(before: str, indent: int, line: str, after: str) -> None:
+    from generator.layout import fit
+
+    source = f"{before}{line}{after}\n"
+    assert f"{before}{fit(line, indent)}{after}\n" == black(source)
+
+
+def test_long_import_statements_are_black_stable() -> None:
+    imports = Imports(depth=1)
+    for name in ("Bindings", "Model", "as_boolean", "as_integer", "as_mapping", "as_model", "as_models", "as_string"):
+        imports.uses("._model", name)
+    imports.uses(f".endpoints.{LONG}", "ENDPOINT", LONG.upper())
+    imports.uses("._client", "to_raw_response")
+    source = imports.splice("# <imports>\n\nx = (Bindings, Model, to_raw_response)\n")
+    assert "from .._model import (\n    Bindings,\n" in source
+    assert black(source) == source
+
+
+@pytest.mark.parametrize("count", [1, 4, 30])
+def test_all_lists_are_black_stable(count: int) -> None:
+    source = all_list([f"name_{i}_{LONG[: i % 30]}" for i in range(count)]) + "\n"
+    assert black(source) == source
+
+
+def test_fit_tells_a_display_after_a_keyword_from_a_call() -> None:
+    from generator.layout import fit
+
+    line = f"return ({LONG}, {LONG}, {LONG})"
+    source = f"def f():\n    {line}\n"
+    assert f"def f():\n    {fit(line, 4)}\n" == black(source)

@@ -14,7 +14,6 @@ it is kept out of ``repr``, log records and error messages.
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import copy
 import email.utils
@@ -500,6 +499,10 @@ class AsyncClient(_BaseClient):
         today: Clock | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
+        # Imported here, not at the top: asyncio alone costs about as much as the rest of the
+        # package, and a program that only uses the sync Client never needs it.
+        import asyncio
+
         from ._concurrency import Limiter
 
         super().__init__(api_key, base_url, timeout, max_retries, raise_on_status, today)
