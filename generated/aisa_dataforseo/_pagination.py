@@ -38,12 +38,14 @@ By = Literal["token", "offset"]
 class Paging:
     """Where an endpoint keeps its pages: result attributes and request parameters, by name."""
 
-    items: str  # the result attribute holding one page of items
-    total: str | None = None  # the result attribute counting every item
-    token: tuple[str, str] | None = (
-        None  # (the request parameter, the result attribute) of the token
-    )
-    offset: tuple[str, str] | None = None  # the request parameters (offset, limit)
+    items: str
+    """The result attribute holding one page of items."""
+    total: str | None = None
+    """The result attribute counting every item."""
+    token: tuple[str, str] | None = None
+    """The request parameter and the result attribute of the continuation token."""
+    offset: tuple[str, str] | None = None
+    """The request parameters of the offset and the limit."""
 
 
 class _Walk:
