@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def median_time(run: Callable[[], object], repeat: int, number: int = 1) -> float:
@@ -39,17 +41,63 @@ def median_pair(first: Callable[[], object], second: Callable[[], object], repea
     return statistics.median(timings[0]), statistics.median(timings[1])
 
 
-def median_command(argv: Sequence[str | Path], repeat: int, *, before: Callable[[], object] | None = None, **options: object) -> float:
-    """The median wall time of a command; ``before`` runs untimed ahead of each run (to reset state)."""
+def median_command(
+    argv: Sequence[str | Path],
+    repeat: int,
+    *,
+    before: Callable[[], object] | None = None,
+    timeout: float | None = None,
+    **options: Any,
+) -> float:
+    """The median wall time of a command; ``before`` runs untimed ahead of each run (to reset state).
+
+    Raises ``subprocess.CalledProcessError`` when the command fails and ``subprocess.TimeoutExpired``
+    when one run outlasts ``timeout`` seconds (the command and everything it started are killed).
+    """
 
     def once() -> float:
         if before is not None:
             before()
         start = time.perf_counter()
-        subprocess.run([str(part) for part in argv], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **options)  # type: ignore[call-overload]
+        run_command(argv, timeout, **options)
         return time.perf_counter() - start
 
     return statistics.median(once() for _ in range(repeat))
+
+
+def median_commands(commands: Mapping[str, tuple[Sequence[str | Path], Mapping[str, str]]], repeat: int) -> dict[str, float]:
+    """Median wall times of several commands, each ``(argv, environment)``, run in turn after one
+    untimed warm-up round.
+
+    Alternating spreads a busy machine's noise over all of them alike; the warm-up leaves every
+    interpreter reading bytecode, as an installed package does.
+    """
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    for round_ in range(repeat + 1):
+        for name, (argv, env) in commands.items():
+            start = time.perf_counter()
+            run_command(argv, env=env)
+            if round_:
+                timings[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def run_command(argv: Sequence[str | Path], timeout: float | None = None, **options: Any) -> None:
+    """Run a command to completion, killing its whole process group if it outlasts ``timeout``.
+
+    ``subprocess.run(timeout=...)`` kills only the direct child: a peer's post-hook (black, ruff)
+    would go on formatting in the background and slow every later measurement.
+    """
+    command = [str(part) for part in argv]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, **options) as process:
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command, stderr=stderr)
 
 
 @dataclass
@@ -64,6 +112,9 @@ class Row:
     ceiling: float | None = None
     unit: str = "s"
     note: str = ""
+    # The baseline did not finish: its figure is the time it was given, a lower bound, so the
+    # ratio is an upper bound (met when within the ceiling, undecided otherwise).
+    baseline_is_lower_bound: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -77,7 +128,9 @@ class Row:
             return "—"
         if self.ratio is None:
             return "skipped"
-        return "yes" if self.ratio <= self.ceiling else "NO"
+        if self.ratio <= self.ceiling:
+            return "yes"
+        return "undecided" if self.baseline_is_lower_bound else "NO"
 
 
 def shown(value: float | None, unit: str) -> str:
@@ -86,7 +139,9 @@ def shown(value: float | None, unit: str) -> str:
     if unit == "s":
         if value < 0.001:
             return f"{value * 1e6:.1f} µs"
-        return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.2f} s"
+        if value < 10:
+            return f"{value * 1000:.1f} ms"
+        return f"{value:.2f} s" if value < 600 else f"{value / 60:.1f} min"
     return f"{value:,.0f} {unit}"
 
 
@@ -97,11 +152,12 @@ def table(rows: list[Row]) -> str:
         "|---|---|---:|---|---:|---:|---:|---|---|",
     ]
     for row in rows:
-        ratio = "—" if row.ratio is None else f"{row.ratio:.3f}"
+        bound = "> " if row.baseline_is_lower_bound else ""
+        ratio = "—" if row.ratio is None else f"{'< ' if bound else ''}{row.ratio:.3f}"
         ceiling = "—" if row.ceiling is None else f"{row.ceiling:g}"
         lines.append(
             f"| {row.section} | {row.name} | {shown(row.ours, row.unit)} | {row.baseline_name} | "
-            f"{shown(row.baseline, row.unit)} | {ratio} | {ceiling} | {row.met} | {row.note} |"
+            f"{bound}{shown(row.baseline, row.unit)} | {ratio} | {ceiling} | {row.met} | {row.note} |"
         )
     return "\n".join(lines)
 

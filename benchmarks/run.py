@@ -3,19 +3,26 @@
     python benchmarks/run.py                  (or `nox -s bench`, which installs the peers)
     python benchmarks/run.py --items 1000 --scales 5,50,500,2000 --repeat 5
     python benchmarks/run.py --only client    (generation | scaling | client)
+    python benchmarks/run.py --peer-timeout 1800   (seconds a peer run may take; default 40 min)
 
 1. Generation: ``dfsgen generate`` cold (a fresh cache) and ``dfsgen check`` warm, against
    openapi-python-client (default ruff hooks, and black hooks) and ``datamodel-codegen --check``,
    each fed the OpenAPI export dfsgen writes for the same endpoints: the five real endpoints, and
-   the 548 operations of the upstream document imported with ``dfsgen import-openapi``.
+   the 548 operations of the upstream document imported with ``dfsgen import-openapi`` (one run
+   each; a peer that outlasts its timeout is killed and its time kept as a lower bound, a peer
+   that fails is kept with its error).
 2. Scaling: generate and check for synthetic spec directories of growing size; the time per
    endpoint must not grow from one size to the next (a step above the ceiling is a miss).
 3. Client: parsing a large response into models against ``json.loads`` of the same bytes and
    against the official client's models; import plus a first call against importing the
-   official client's BacklinksApi; validating a call; 30 concurrent async calls.
+   official client's BacklinksApi, and against httpx alone doing the same (the floor our one
+   runtime dependency sets), each side with only its own dependencies importable (isolated.py);
+   validating a call; 30 concurrent async calls.
 
-The table is printed and written to ``benchmarks/results.md`` with the machine it ran on. The
-run exits 1 when a target is missed; a comparison whose peer is missing is reported as skipped.
+The table is written to ``benchmarks/results.md`` after every step (marked partial until the
+last), with the machine it ran on and ``where_the_time_goes.md`` (the profiles behind the missed
+targets) after it, and printed at the end. The run exits 1 when a target is missed; a comparison
+whose peer is missing is reported as skipped.
 """
 
 from __future__ import annotations
@@ -25,12 +32,14 @@ import asyncio
 import datetime as dt
 import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,33 +48,69 @@ ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT), str(ROOT / "generated")]
 
 import cases
+import isolated
 import peers
 import synthetic
-from measure import Row, machine, median_command, median_pair, median_time, table
+from measure import (
+    Row,
+    machine,
+    median_command,
+    median_commands,
+    median_pair,
+    median_time,
+    shown,
+    table,
+)
 from server import CannedServer
 
 PYTHON = sys.executable
 DFSGEN = [PYTHON, "-m", "generator"]
 
 
+SECTIONS = ("generation", "scaling", "client")
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     for message in peers.report_missing():
         print(f"peer missing: {message}", file=sys.stderr)
-    rows: list[Row] = []
+    rows: dict[str, list[Row]] = {section: [] for section in SECTIONS}
     with tempfile.TemporaryDirectory(prefix="dfsgen-bench-") as scratch:
-        work = Path(scratch)
-        if "generation" in options.only:
-            rows += generation_rows(work, options.repeat, options.imported)
-        if "scaling" in options.only:
-            rows += scaling_rows(work, options.scales, options.repeat)
-        if "client" in options.only:
-            rows += client_rows(options.items, options.repeat)
-    text = table(rows)
+        steps = planned_steps(Path(scratch), options)
+        for index, (section, label, step) in enumerate(steps):
+            print(f"running: {label}", file=sys.stderr, flush=True)
+            rows[section] += step()
+            if options.write:
+                # Written after every step: the 548-operation case may run for an hour, and a run
+                # stopped before its end still leaves the figures it measured.
+                still_to_run = [later for _, later, _ in steps[index + 1:]]
+                write_results(options.write, table(ordered(rows)), options, still_to_run)
+    text = table(ordered(rows))
     print(text)
-    if options.write:
-        write_results(options.write, text, options)
-    return 1 if any(row.met == "NO" for row in rows) else 0
+    return 1 if any(row.met == "NO" for row in ordered(rows)) else 0
+
+
+Step = tuple[str, str, Callable[[], list[Row]]]
+
+
+def planned_steps(work: Path, options: argparse.Namespace) -> list[Step]:
+    """The steps to run, quick ones first: the 548-operation case, whose peers may run for their
+    whole timeout, comes last."""
+    steps: list[Step] = []
+    if "generation" in options.only:
+        steps.append(("generation", "generation, five endpoints",
+                      lambda: generation_case("five endpoints", cases.SPEC_DIR, work / "five", options.repeat, options.peer_timeout)))
+    if "client" in options.only:
+        steps.append(("client", "client", lambda: client_rows(work, options.items, options.repeat)))
+    if "scaling" in options.only:
+        steps.append(("scaling", "scaling", lambda: scaling_rows(work, options.scales, options.repeat)))
+    if "generation" in options.only:
+        steps.append(("generation", "generation, 548 operations", lambda: imported_rows(work, options.imported, options.peer_timeout)))
+    return steps
+
+
+def ordered(rows: dict[str, list[Row]]) -> list[Row]:
+    return [row for section in SECTIONS for row in rows[section]]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -75,6 +120,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="runs per median (default 5)")
     parser.add_argument("--only", default="generation,scaling,client", help="sections to run, comma-separated")
     parser.add_argument("--no-imported", dest="imported", action="store_false", help="skip the 548-operation case (it takes many minutes)")
+    parser.add_argument("--peer-timeout", type=float, default=2400.0,
+                        help="seconds one peer run may take before it is killed and recorded as a lower bound (default 2400)")
     parser.add_argument("--write", type=Path, default=HERE / "results.md", help="where the results table goes")
     parser.add_argument("--no-write", dest="write", action="store_const", const=None)
     options = parser.parse_args(argv)
@@ -86,67 +133,85 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # -- 1. generation against peers --------------------------------------------------------------
 
 
-def generation_rows(work: Path, repeat: int, with_imported: bool) -> list[Row]:
-    rows = generation_case("five endpoints", cases.SPEC_DIR, work / "five", repeat)
+def imported_rows(work: Path, with_imported: bool, peer_timeout: float) -> list[Row]:
     if not with_imported:
-        rows.append(Row("generation", "548 operations", None, "—", None, 0.5, note="not run (--no-imported)"))
-        return rows
+        return [Row("generation", "548 operations", None, "—", None, 0.5, note="not run (--no-imported)")]
     imported = cases.imported_specs(work / "imported-specs")
     if imported is None:
         note = "dfsgen import-openapi is not available: the 548-operation case needs it"
-        rows.append(Row("generation", "548 operations", None, "—", None, 0.5, note=note))
-    else:
-        rows += generation_case("548 operations", imported, work / "all", max(1, repeat // 2))
-    return rows
+        return [Row("generation", "548 operations", None, "—", None, 0.5, note=note)]
+    # One run each: our cold generate takes minutes here, and a peer may run for its whole timeout.
+    return generation_case("548 operations", imported, work / "all", 1, peer_timeout)
 
 
-def generation_case(label: str, spec: Path, work: Path, repeat: int) -> list[Row]:
+def generation_case(label: str, spec: Path, work: Path, repeat: int, peer_timeout: float) -> list[Row]:
     out, cache = work / "out", work / "cache"
-    generate = [*DFSGEN, "generate", "--spec", spec, "--out", out, "--cache", cache]
+    generate: list[str | Path] = [*DFSGEN, "generate", "--spec", spec, "--out", out, "--cache", cache]
+    # The last cold run leaves the output and a full cache behind for the warm check.
     cold = median_command(generate, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True), cwd=ROOT)
-    subprocess.run([str(part) for part in generate], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    warm = median_command([*DFSGEN, "check", "--spec", spec, "--out", out, "--cache", cache], repeat, cwd=ROOT)
-    export = out / "openapi.json"
-    opc, opc_black, datamodel, notes = peer_generation(export, work, repeat)
+    warm = median_command([*DFSGEN, "check", "--spec", spec, "--out", out, "--cache", cache], max(repeat, 3), cwd=ROOT)
+    opc, opc_black, datamodel = peer_generation(out / "openapi.json", work, repeat, peer_timeout)
     rows = [
-        Row("generation", f"generate, cold, {label}", cold, "openapi-python-client, ruff hooks", opc, 0.5, note=notes.get("opc", "")),
-        Row("generation", f"generate, cold, {label}", cold, "openapi-python-client, black hooks", opc_black,
-            0.1 if label.startswith("548") else None, note=notes.get("opc", "")),
-        Row("generation", f"check, warm, {label}", warm, "datamodel-codegen --check", datamodel, 0.25, note=notes.get("datamodel", "")),
+        opc.row(f"generate, cold, {label}", cold, "openapi-python-client, ruff hooks", 0.5),
+        opc_black.row(f"generate, cold, {label}", cold, "openapi-python-client, black hooks", 0.1 if label.startswith("548") else None),
+        datamodel.row(f"check, warm, {label}", warm, "datamodel-codegen --check", 0.25),
     ]
     if label == "five endpoints":
         rows.append(Row("generation", "check, warm, five endpoints, wall", warm, "0.3 s on this machine", 0.3, 1.0))
     return rows
 
 
-def peer_generation(export: Path, work: Path, repeat: int) -> tuple[float | None, float | None, float | None, dict[str, str]]:
-    notes: dict[str, str] = {}
-    opc = opc_black = datamodel = None
+@dataclass(frozen=True)
+class PeerTiming:
+    """A peer's median, or the time it was given when it did not finish, or why it has none."""
+
+    seconds: float | None
+    lower_bound: bool = False
+    note: str = ""
+
+    def row(self, name: str, ours: float, baseline_name: str, ceiling: float | None) -> Row:
+        return Row("generation", name, ours, baseline_name, self.seconds, ceiling, note=self.note, baseline_is_lower_bound=self.lower_bound)
+
+
+def time_peer(command: list[str | Path], repeat: int, timeout: float, **options: Any) -> PeerTiming:
+    try:
+        return PeerTiming(median_command(command, repeat, timeout=timeout, **options))
+    except subprocess.TimeoutExpired:
+        return PeerTiming(timeout, lower_bound=True, note=f"did not finish in {shown(timeout, 's')}: killed, so its figure is a lower bound")
+    except subprocess.CalledProcessError as error:
+        return PeerTiming(None, note=failure(error))
+
+
+def peer_generation(export: Path, work: Path, repeat: int, timeout: float) -> tuple[PeerTiming, PeerTiming, PeerTiming]:
     env = peers.tool_env()
+    datamodel = PeerTiming(None, note=peers.DATAMODEL_CODEGEN.missing())
+    tool = peers.DATAMODEL_CODEGEN.path()
+    if tool is not None:
+        # Without a timestamp in its header, so that --check compares like with like.
+        command: list[str | Path] = [tool, "--input", export, "--input-file-type", "openapi", "--output", work / "models.py", "--disable-timestamp"]
+        first = time_peer(command, 1, timeout, env=env)
+        datamodel = first if first.seconds is None or first.lower_bound else time_peer([*command, "--check"], repeat, timeout, env=env)
     tool = peers.OPENAPI_PYTHON_CLIENT.path()
     if tool is None:
-        notes["opc"] = peers.OPENAPI_PYTHON_CLIENT.missing()
-    else:
-        base = [tool, "generate", "--path", export, "--output-path", work / "opc", "--overwrite"]
-        black_config = work / "opc-black.yaml"
-        black_config.write_text('post_hooks: ["black ."]\n', encoding="utf-8")
-        try:
-            opc = median_command(base, repeat, cwd=work, env=env)
-            opc_black = median_command([*base, "--config", black_config], repeat, cwd=work, env=env)
-        except subprocess.CalledProcessError as error:
-            notes["opc"] = failure(error)
-    tool = peers.DATAMODEL_CODEGEN.path()
-    if tool is None:
-        notes["datamodel"] = peers.DATAMODEL_CODEGEN.missing()
-    else:
-        # Without a timestamp in its header, so that --check compares like with like.
-        command = [tool, "--input", export, "--input-file-type", "openapi", "--output", work / "models.py", "--disable-timestamp"]
-        try:
-            subprocess.run([str(part) for part in command], check=True, capture_output=True, env=env)
-            datamodel = median_command([*command, "--check"], repeat, env=env)
-        except subprocess.CalledProcessError as error:
-            notes["datamodel"] = failure(error)
-    return opc, opc_black, datamodel, notes
+        missing = PeerTiming(None, note=peers.OPENAPI_PYTHON_CLIENT.missing())
+        return missing, missing, datamodel
+    output = work / "opc"
+    base: list[str | Path] = [tool, "generate", "--path", export, "--output-path", output, "--overwrite"]
+    black_config = work / "opc-black.yaml"
+    black_config.write_text('post_hooks: ["black ."]\n', encoding="utf-8")
+    opc = with_operations(time_peer(base, repeat, timeout, cwd=work, env=env), output)
+    # Last: on the 548 operations it runs longest, possibly for its whole timeout.
+    opc_black = with_operations(time_peer([*base, "--config", black_config], repeat, timeout, cwd=work, env=env), output)
+    return opc, opc_black, datamodel
+
+
+def with_operations(timing: PeerTiming, output: Path) -> PeerTiming:
+    """Notes how many operations openapi-python-client generated: it skips (with a warning, exit 0)
+    the parts of a document it cannot read, and a client of fewer operations is less work."""
+    if timing.seconds is None or timing.lower_bound:
+        return timing
+    modules = [path for path in output.glob("*/api/*/*.py") if path.name != "__init__.py"]
+    return PeerTiming(timing.seconds, note=f"{len(modules)} operations generated")
 
 
 def failure(error: subprocess.CalledProcessError) -> str:
@@ -167,7 +232,7 @@ def scaling_rows(work: Path, scales: list[int], repeat: int) -> list[Row]:
         spec = synthetic.write_specs(count, work / f"synthetic-{count}")
         out, cache = work / f"synthetic-{count}-out", work / f"synthetic-{count}-cache"
         runs = repeat if count <= 50 else 1  # a 2,000-endpoint cold run takes minutes
-        generate = [*DFSGEN, "generate", "--spec", spec, "--out", out, "--cache", cache]
+        generate: list[str | Path] = [*DFSGEN, "generate", "--spec", spec, "--out", out, "--cache", cache]
         try:
             timings = {
                 "generate, cold": median_command(generate, runs, before=functools.partial(shutil.rmtree, cache, ignore_errors=True), cwd=ROOT),
@@ -192,7 +257,7 @@ def scaling_rows(work: Path, scales: list[int], repeat: int) -> list[Row]:
 # -- 3. the client ----------------------------------------------------------------------------
 
 
-def client_rows(items: int, repeat: int) -> list[Row]:
+def client_rows(work: Path, items: int, repeat: int) -> list[Row]:
     from aisa_dataforseo.endpoints.backlinks_bulk_pages_summary_live import (
         BacklinksBulkPagesSummaryLiveResult,
     )
@@ -211,7 +276,7 @@ def client_rows(items: int, repeat: int) -> list[Row]:
         "a dict comprehension over the arguments", median_time(lambda: {k: v for k, v in arguments.items() if v is not None}, repeat, 2000),
         note="per call",
     ))
-    rows += import_rows(repeat)
+    rows += import_rows(work, repeat)
     rows += async_rows(repeat)
     return rows
 
@@ -237,7 +302,7 @@ def parse_rows(endpoint: str, result: type, theirs: Any, items: int, repeat: int
             note=f"official: {official_time / floor:.2f}× json.loads; unknown keys kept by to_dict: ours {yes(kept)}, official {yes(their_kept)}",
         ))
     rows.append(memory_row(endpoint, text, result))
-    parsed = Response.parse(json.loads(text), result)
+    parsed: Any = Response.parse(json.loads(text), result)
     rows.append(Row(
         "client", f"to_dict + json.dumps, {endpoint}", median_time(lambda: json.dumps(parsed.to_dict()), repeat * 3),
         "json.dumps of the decoded dict", median_time(lambda: json.dumps(body), repeat * 3),
@@ -254,7 +319,7 @@ def memory_row(endpoint: str, text: str, result: type) -> Row:
     tracemalloc.start()
     data = json.loads(text)
     decoded = tracemalloc.get_traced_memory()[0]
-    parsed = Response.parse(data, result)
+    parsed: Any = Response.parse(data, result)
     models = tracemalloc.get_traced_memory()[0] - decoded
     tracemalloc.stop()
     del parsed
@@ -276,26 +341,60 @@ def official_models() -> dict[str, object]:
     return {"bulk": BacklinksBulkPagesSummaryLiveResponseInfo, "links": OnPageLinksResponseInfo}
 
 
-def import_rows(repeat: int) -> list[Row]:
-    """A fresh interpreter importing the package and making one call, against the official import."""
+def import_rows(work: Path, repeat: int) -> list[Row]:
+    """A fresh interpreter importing the package and making one call, against the official import,
+    and against httpx alone doing the same: the floor our one runtime dependency sets.
+
+    Each side runs as its users have it, with only its own required dependencies importable
+    (isolated.py); the same two commands in the benchmark environment, where the peers' extras
+    are installed too, are shown beside them.
+    """
     body = (cases.RESPONSES / "backlinks_index.json").read_bytes()
-    env = {"PYTHONPATH": str(ROOT / "generated"), "PYTHONDONTWRITEBYTECODE": "1", "NO_PROXY": "*"}
+    official = "from dataforseo_client.api.backlinks_api import BacklinksApi"
+    # Bytecode writes allowed: the warm-up round then leaves generated/ with fresh .pyc (after a
+    # regenerate it holds stale ones), so that our package is read from bytecode like the installed
+    # official one instead of being recompiled from source on every run.
+    ours_path = f"{ROOT / 'generated'}{os.pathsep}{isolated.isolated_path('httpx', work / 'httpx-only')}"
+    ours_env = {"PYTHONPATH": ours_path, "NO_PROXY": "*"}
+    shared_env = {"PYTHONPATH": str(ROOT / "generated"), "NO_PROXY": "*"}
     with CannedServer(body) as server:
+        url = server.base_url
         first_call = (
             "import aisa_dataforseo\n"
-            f"with aisa_dataforseo.Client('key', base_url={server.base_url!r}, max_retries=0) as client:\n"
+            f"with aisa_dataforseo.Client('key', base_url={url!r}, max_retries=0) as client:\n"
             "    client.backlinks.index()\n"
         )
-        ours = median_command([PYTHON, "-c", first_call], repeat * 2, env=env)
-    bare = median_command([PYTHON, "-c", "pass"], repeat * 2, env=env)
-    rows = [Row("client", "import aisa_dataforseo + first call", ours, "python -c pass", bare)]
-    if peers.OFFICIAL_CLIENT.available:
-        theirs = median_command([PYTHON, "-c", "from dataforseo_client.api.backlinks_api import BacklinksApi"], repeat * 2)
-        rows.append(Row("client", "import aisa_dataforseo + first call", ours, "import the official BacklinksApi", theirs, 0.2))
-    else:
-        rows.append(Row("client", "import aisa_dataforseo + first call", ours, "import the official BacklinksApi", None, 0.2,
-                        note=peers.OFFICIAL_CLIENT.missing()))
-    return rows
+        httpx_call = (
+            "import httpx\n"
+            "with httpx.Client() as client:\n"
+            f"    client.post({url + '/dataforseo/backlinks/index'!r}, json=[{{}}]).json()\n"
+        )
+        commands = {
+            "ours": ([PYTHON, "-S", "-c", first_call], ours_env),
+            "bare": ([PYTHON, "-S", "-c", "pass"], ours_env),
+            "httpx client": ([PYTHON, "-S", "-c", "import httpx\nhttpx.Client().close()\n"], ours_env),
+            "httpx call": ([PYTHON, "-S", "-c", httpx_call], ours_env),
+            "ours, shared": ([PYTHON, "-c", first_call], shared_env),
+        }
+        if peers.OFFICIAL_CLIENT.available:
+            official_path = isolated.isolated_path("dataforseo-client", work / "official-only")
+            commands["official"] = ([PYTHON, "-S", "-c", official], {"PYTHONPATH": str(official_path)})
+            commands["official, shared"] = ([PYTHON, "-c", official], shared_env)
+        times = median_commands(commands, repeat * 2)
+    ours, theirs = times["ours"], times.get("official")
+    missing = peers.OFFICIAL_CLIENT.missing() if theirs is None else ""
+    official_name = "import the official BacklinksApi"
+    floor_note = missing or f"httpx alone (import, Client, one POST) is {times['httpx call'] / theirs:.3f}× the official import"  # type: ignore[operator]
+    first = "import aisa_dataforseo + first call"
+    return [
+        Row("client", first, ours, "python -S -c pass", times["bare"]),
+        Row("client", first, ours, official_name, theirs, 0.2, note=floor_note),
+        Row("client", first, ours, "import httpx + Client + one POST", times["httpx call"], note="our cost above the floor httpx sets"),
+        Row("client", "floor: import httpx + Client().close()", times["httpx client"], official_name, theirs, note=missing),
+        Row("client", "floor: import httpx + Client + one POST", times["httpx call"], official_name, theirs, note=missing),
+        Row("client", f"{first}, benchmark environment", times["ours, shared"], f"{official_name}, benchmark environment",
+            times.get("official, shared"), note=missing or "the peers' extras installed: httpx then imports its CLI (rich, click)"),
+    ]
 
 
 CONCURRENT = 30
@@ -335,17 +434,26 @@ def async_rows(repeat: int) -> list[Row]:
                 note=f"{1 / per_call:,.0f} calls/s against {1 / per_bare:,.0f}")]
 
 
-def write_results(path: Path, text: str, options: argparse.Namespace) -> None:
+def write_results(path: Path, text: str, options: argparse.Namespace, still_to_run: list[str]) -> None:
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
+    partial = f"**Partial: still running: {', '.join(still_to_run)}.**\n\n" if still_to_run else ""
     path.write_text(
         "# dfsgen benchmarks\n\n"
-        f"Written by `{command.strip()}` on {dt.date.today().isoformat()}.\n"
+        f"{partial}Written by `{command.strip()}` on {dt.date.today().isoformat()}.\n"
         f"Machine: {machine()}.\n\n"
         f"Medians of {options.repeat} runs (parsing: {options.repeat * 3}); ratios are ours / baseline, measured in the same run; "
         "`met` says whether the ratio is within its ceiling.\n\n"
-        f"{text}\n",
+        f"{text}\n{analysis()}",
         encoding="utf-8",
     )
+
+
+ANALYSIS = HERE / "where_the_time_goes.md"
+
+
+def analysis() -> str:
+    """The hand-written reading of the figures (profiles of the missed targets), kept after the table."""
+    return f"\n{ANALYSIS.read_text(encoding='utf-8')}" if ANALYSIS.is_file() else ""
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextvars
 import copy
-import email.utils
 import logging
 import os
 import random
@@ -775,6 +774,8 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils  # only an HTTP-date Retry-After needs it, and it is slow to import
+
         try:
             seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
         except (TypeError, ValueError):
