@@ -7,6 +7,7 @@ clash with the committed ``aisa_dataforseo``) and imported in this process.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import sys
@@ -269,3 +270,34 @@ def test_imported_path_and_object_parameters_validate_and_generate(tmp_path: Pat
     write_drafts(imported, tmp_path / "spec", TESTS_DIR / "spec_minimal" / "spec" / "api.yaml")
     files = build_files(tmp_path / "spec")
     assert "id: str," in files["demo/resources/demo.py"]
+
+
+# -- the testing strategies -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["backlinks_task_get", "backlinks_pages"])
+def test_drawn_requests_meet_every_check_of_path_and_object_parameters(pkg: ModuleType, module: str) -> None:
+    """Path values the path check refuses ("", ".", "..") and object parameters (a mapping, or a list
+    of them) must come out of the strategies already valid, as every other parameter does."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    strategies = importlib.import_module("pathdemo.testing.strategies")
+    endpoint = importlib.import_module(f"pathdemo.endpoints.{module}").ENDPOINT
+    today = dt.date(2024, 2, 29)
+    drawn: list[dict[str, Any]] = []
+
+    @settings(max_examples=200, deadline=None)
+    @given(strategies.requests(endpoint, today=today), st.just(None))
+    def build(arguments: dict[str, Any], _: None) -> None:
+        endpoint.build_request(arguments, today)
+        drawn.append(arguments)
+
+    build()
+    for param in endpoint.params:
+        kinds = {type(arguments[param.name]) for arguments in drawn if param.name in arguments}
+        expected = {"object": {dict}, "array": {list, tuple}, "integer": {int}, "string": {str}}[param.type]
+        assert kinds and kinds <= expected, (param.name, kinds)
+    chains = [arguments["chain"] for arguments in drawn if arguments.get("chain")]
+    assert all(isinstance(item, dict) for chain in chains for item in chain)
+    assert bool(chains) == (module == "backlinks_pages")

@@ -495,6 +495,8 @@ def _built(
         return st.booleans()
     if kind == "date":
         return _dates(shape, today or utc_today())
+    if kind == "object":
+        return st.dictionaries(st.text(), _JSON, max_size=3)
     return _arrays(shape, items)
 
 
@@ -504,7 +506,11 @@ def values(param: Param, *, today: Today = None) -> Strategy:
     items = _SCALARS
     if param.item_type is not None:
         items = _of_type(param.item_type, param.item_checks, day, _SCALARS)
-    return _of_type(param.type, param.checks, day, items)
+    drawn = _of_type(param.type, param.checks, day, items)
+    if param.location == "path":
+        # The one check a path segment adds (not empty, "." or ".."): rare enough to filter out.
+        return drawn.filter(lambda value: _checked(param, value, day)[0])
+    return drawn
 
 
 def _checked(param: Param, value: Any, today: dt.date) -> tuple[bool, Any]:
