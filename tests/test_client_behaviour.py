@@ -78,9 +78,9 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def async_sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    # The client module pauses with time.sleep / asyncio.sleep; swap in recorders there only.
+    # The client module pauses with time.sleep / its own _async_sleep; swap in recorders there only.
     monkeypatch.setattr(_client, "time", SimpleNamespace(sleep=slept.append, time=time.time))
-    monkeypatch.setattr(_client, "asyncio", SimpleNamespace(sleep=async_sleep))
+    monkeypatch.setattr(_client, "_async_sleep", async_sleep)
     return slept
 
 

@@ -498,10 +498,6 @@ class AsyncClient(_BaseClient):
         today: Clock | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
-        # Imported here, not at the top: asyncio alone costs about as much as the rest of the
-        # package, and a program that only uses the sync Client never needs it.
-        import asyncio
-
         from ._concurrency import Limiter
 
         super().__init__(api_key, base_url, timeout, max_retries, raise_on_status, today)
@@ -515,7 +511,7 @@ class AsyncClient(_BaseClient):
             )
             http_client = httpx.AsyncClient(limits=limits)
         self._http = http_client
-        self._sleep = sleep if sleep is not None else asyncio.sleep
+        self._sleep = sleep if sleep is not None else _async_sleep
 
     @cached_property
     def backlinks(self) -> AsyncBacklinks:
@@ -764,6 +760,14 @@ def _connection_error(error: httpx.TransportError, request: httpx.Request) -> AP
     if isinstance(error, httpx.TimeoutException):
         return APITimeoutError(f"request timed out: {detail}", request=request)
     return APIConnectionError(f"connection failed: {detail}", request=request)
+
+
+async def _async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported on first use: asyncio costs about as much to import as the
+    rest of the package, and a program that only uses the sync ``Client`` never needs it."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
