@@ -52,6 +52,12 @@ APPLIES_TO: dict[str, frozenset[str]] = {
     "filter": frozenset({"array"}),
 }
 
+# The same keys in the order a spec writes them (and the importers and docs-diff report them).
+CONSTRAINT_KEYS = (
+    "format", "min_items", "max_items", "distinct_domains", "min_length", "max_length",
+    "min_date", "max_date", "minimum", "maximum", "enum", "filter",
+)  # fmt: skip
+
 PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),

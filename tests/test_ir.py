@@ -529,7 +529,7 @@ def test_constraint_table_is_not_empty() -> None:
 def test_relative_dates_match_the_pages_worked_example(api: Api) -> None:
     """bulk_new_lost: 'if today is 2021-10-13, default date_from will be 2021-09-13 ... minimum 2020-10-13'."""
     endpoint = endpoint_for(api, BULK_NEW_LOST)
-    text = PAGES[BULK_NEW_LOST].text
+    text = (DOCS_DIR / BULK_NEW_LOST).read_text(encoding="utf-8")
     today, default = re.search(
         r"if today is (\S+), default date_from will be (\d{4}-\d\d-\d\d)", text
     ).groups()
@@ -627,3 +627,10 @@ def test_python_name_is_always_usable(key: str, reserved: frozenset[str]) -> Non
     name = python_name(key, reserved)
     assert is_python_name(name) and not keyword.iskeyword(name) and name not in reserved
     assert python_name(name, reserved) == name
+
+
+def test_the_ordered_constraint_keys_are_exactly_the_keys_the_checker_knows() -> None:
+    from generator.constraints import APPLIES_TO, CONSTRAINT_KEYS
+
+    assert sorted(CONSTRAINT_KEYS) == sorted(APPLIES_TO)
+    assert len(set(CONSTRAINT_KEYS)) == len(CONSTRAINT_KEYS)

@@ -222,12 +222,15 @@ class _BaseClient:
             f"max_retries={self.max_retries!r}, api_key={_REDACTED!r})"
         )
 
-    def _with_options(
+    def with_options(
         self,
-        timeout: float | httpx.Timeout | None,
-        max_retries: int | None,
-        raise_on_status: bool | None,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        raise_on_status: bool | None = None,
     ) -> Self:
+        """A client sharing this one's connections (and an async client's concurrency limit),
+        with some settings changed: ``client.with_options(max_retries=5).backlinks...``."""
         clone = copy.copy(self)
         # Resources cached on the original are bound to it; the clone makes its own.
         for name, attribute in vars(type(self)).items():
@@ -417,16 +420,6 @@ class Client(_BaseClient):
         """The same resources, whose methods return :class:`APIResponse`."""
         return ClientWithRawResponse(self)
 
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        raise_on_status: bool | None = None,
-    ) -> Self:
-        """A client sharing this one's connections, with some settings changed (for some calls)."""
-        return self._with_options(timeout, max_retries, raise_on_status)
-
     def request(
         self,
         endpoint: EndpointSpec,
@@ -529,16 +522,6 @@ class AsyncClient(_BaseClient):
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         """The same resources, whose methods return :class:`APIResponse`."""
         return AsyncClientWithRawResponse(self)
-
-    def with_options(
-        self,
-        *,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int | None = None,
-        raise_on_status: bool | None = None,
-    ) -> Self:
-        """A client sharing this one's connections and limit, with some settings changed."""
-        return self._with_options(timeout, max_retries, raise_on_status)
 
     async def request(
         self,

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncPager", "Paging", "SyncPager"]
 
 ItemT = TypeVar("ItemT")
+ClientT = TypeVar("ClientT", "Client", "AsyncClient")
 By = Literal["token", "offset"]
 
 
@@ -90,12 +91,12 @@ class _Walk:
         return {**self.first, self.param: token}
 
 
-class SyncPager(Generic[ItemT]):
-    """Every item of a paginated call: ``for item in pager``, or ``pager.pages()`` for responses."""
+class _Pager(Generic[ClientT, ItemT]):
+    """What both pagers hold: the call to repeat and how its pages move on, checked up front."""
 
     def __init__(
         self,
-        client: Client,
+        client: ClientT,
         endpoint: EndpointSpec,
         arguments: Mapping[str, object],
         result: type[Model],
@@ -106,8 +107,13 @@ class SyncPager(Generic[ItemT]):
     ) -> None:
         _Walk(paging, arguments, by)  # refuse a way of paging the endpoint does not have
         endpoint.build_body(arguments, client.today())  # refuse bad arguments here, not mid-walk
-        self._client, self._endpoint, self._result = client, endpoint, result
+        self._client: ClientT = client
+        self._endpoint, self._result = endpoint, result
         self._arguments, self._paging, self._by, self._timeout = arguments, paging, by, timeout
+
+
+class SyncPager(_Pager["Client", ItemT]):
+    """Every item of a paginated call: ``for item in pager``, or ``pager.pages()`` for responses."""
 
     def pages(self) -> Iterator[Response[Any]]:
         """Each response in turn, fetched as the iteration reaches it."""
@@ -125,24 +131,8 @@ class SyncPager(Generic[ItemT]):
             yield from _items(page, self._paging)
 
 
-class AsyncPager(Generic[ItemT]):
+class AsyncPager(_Pager["AsyncClient", ItemT]):
     """The async form of :class:`SyncPager`: ``async for item in pager``, or ``pager.pages()``."""
-
-    def __init__(
-        self,
-        client: AsyncClient,
-        endpoint: EndpointSpec,
-        arguments: Mapping[str, object],
-        result: type[Model],
-        paging: Paging,
-        *,
-        by: By,
-        timeout: float | None,
-    ) -> None:
-        _Walk(paging, arguments, by)  # refuse a way of paging the endpoint does not have
-        endpoint.build_body(arguments, client.today())
-        self._client, self._endpoint, self._result = client, endpoint, result
-        self._arguments, self._paging, self._by, self._timeout = arguments, paging, by, timeout
 
     async def pages(self) -> AsyncIterator[Response[Any]]:
         """Each response in turn, fetched as the iteration reaches it."""

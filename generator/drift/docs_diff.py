@@ -23,16 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from ..check import check_document
+from ..constraints import CONSTRAINT_KEYS
 from ..errors import SpecError, SpecErrors
 from ..importers.docs_page import Draft, Entry, import_page
 from ..importers.prose import normalize
 from ..load import Document, Location, load_file
 from .annotations import annotated_locations, is_annotated
 
-CONSTRAINT_KEYS = (
-    "items", "format", "min_items", "max_items", "distinct_domains", "min_length", "max_length",
-    "min_date", "max_date", "minimum", "maximum", "enum", "filter", "default",
-)  # fmt: skip
+# What docs-diff compares beside type and description: every constraint, items' own, the default.
+COMPARED_KEYS = ("items", *CONSTRAINT_KEYS, "default")
 _CONTEXT_WORDS = 4
 _TAG = re.compile(r"<[^<>]*>")
 
@@ -120,7 +119,7 @@ def _params(page: list[dict[str, Any]], spec: _Side) -> Iterator[tuple[str, str]
             yield where, f"type changed {held['type']} → {drafted['type']}"
         if drafted.get("required", False) != held.get("required", False) and not spec.noted("params", index, "required"):
             yield where, f"required changed {_show(held.get('required', False))} → {_show(drafted.get('required', False))}"
-        for key in CONSTRAINT_KEYS:
+        for key in COMPARED_KEYS:
             yield from ((where, what) for what in _constraint(key, drafted.get(key), held.get(key), spec, ("params", index, key)))
         yield from _description(where, drafted, held, spec, ("params", index))
     for drafted in added:
@@ -217,7 +216,7 @@ def _added(noun: str, drafted: dict[str, Any]) -> tuple[str, str]:
     if drafted["name"] is None:
         return f"{noun} with a lost name", f"added: {_clip(normalize(drafted['description']))}"
     facts = [str(drafted["type"])] + ["required"] * bool(drafted.get("required"))
-    facts += [f"{key} {_show(drafted[key])}" for key in CONSTRAINT_KEYS if key in drafted and key != "items"]
+    facts += [f"{key} {_show(drafted[key])}" for key in COMPARED_KEYS if key in drafted and key != "items"]
     return f'{noun} "{drafted["name"]}"', f"added ({', '.join(facts)})"
 
 

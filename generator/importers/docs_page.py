@@ -25,13 +25,12 @@ from typing import Any
 from ..check import check_document
 from ..errors import SpecError, SpecErrors
 from ..load import load_file
-from .prose import normalize, param_type, read_prose
+from .prose import normalize, param_type, read_prose, says_required
 
 _NAME_LINE = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*")
 _TYPE_LINE = re.compile(r"(?:string|integer|number|boolean|object)(?:\[\])?")
 _EXAMPLE_VALUE = re.compile(r"\bexample:?\s*[\"“]([^\"“”]+)[\"”]")
 _NAMED_EXAMPLE = re.compile(r"\bexample:?\s*\"([a-z_][a-z0-9_]*)\":\s*([\[{\"0-9tf])")
-_REQUIRED = re.compile(r"\brequired field\b", re.IGNORECASE)
 _EXAMPLE_TYPES = {"[": "array", "{": "object", '"': "string", "t": "boolean", "f": "boolean"}
 LOST = "the page lost this {what}'s name and type; fill them in"
 
@@ -129,7 +128,7 @@ def _entries(lines: list[str], start: int, end: int, file: str) -> list[Entry]:
         else:
             for line, description in block:  # a damaged page runs lost-name descriptions together
                 if header is None:  # the "required" line went with the name; the prose still says it
-                    entries.append(Entry(None, None, _REQUIRED.search(description) is not None, description, line))
+                    entries.append(Entry(None, None, says_required(description), description, line))
                 else:
                     entries.append(Entry(header[0], header[1], "required" in header[2:], description, line))
                     header = None

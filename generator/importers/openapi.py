@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..constraints import CONSTRAINT_KEYS
 from ..errors import GenerationError
 from ..names import MODEL_RESERVED, pascal, python_name
 from .emit import emit_spec
@@ -334,10 +335,8 @@ class _Operation:
                 self.fields(entry["name"], *children, out)
 
 
-CONSTRAINT_KEYS = (
-    "required", "format", "min_items", "max_items", "distinct_domains", "min_length", "max_length",
-    "min_date", "max_date", "minimum", "maximum", "enum", "filter", "default",
-)  # fmt: skip
+# What the prose gave a parameter: its constraints, and beside them required and default.
+COUNTED_KEYS = ("required", *CONSTRAINT_KEYS, "default")
 
 
 def constraint_counts(imported: Imported) -> tuple[int, int, Counter[str]]:
@@ -352,7 +351,7 @@ def constraint_counts(imported: Imported) -> tuple[int, int, Counter[str]]:
     for draft in imported.drafts:
         for param in draft.spec["params"]:
             total += 1
-            keys = {key for key in CONSTRAINT_KEYS if key in param or key in param.get("items", {})}
+            keys = {key for key in COUNTED_KEYS if key in param or key in param.get("items", {})}
             per_key.update(keys)
             constrained += bool(keys - {"required", "default"})
     return total, constrained, per_key

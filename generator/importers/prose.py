@@ -225,10 +225,18 @@ def _required_array(_match: re.Match[str], context: Context) -> int | None:
     return 1 if context.type == "array" else None
 
 
+# "required field if ..." makes a parameter depend on another one, which the spec language
+# states as optional
+_REQUIRED_FIELD = _rx(r"\brequired field\b(?!\s+if\b)")
+
+
+def says_required(description: str) -> bool:
+    """Whether the prose calls its parameter a required field (the page lost the separate line)."""
+    return _REQUIRED_FIELD.search(normalize(description)) is not None
+
+
 PATTERNS: tuple[Pattern, ...] = (
-    # "required field if ..." makes a parameter depend on another one, which the spec language
-    # states as optional
-    Pattern(_rx(r"\brequired field\b(?!\s+if\b)"), "required", _constant(True)),
+    Pattern(_REQUIRED_FIELD, "required", _constant(True)),
     # dates: relative bounds first, since "minimum value" alone also starts an absolute one
     Pattern(_rx(rf"minimum (?:value|date)(?: equals|:|\s)\s*{_RELATIVE}"), "min_date", _relative),
     Pattern(_rx(rf"minim(?:um|al)(?: possible)? (?:value|date)(?: equals| is|:)?\s*{_ISO_DATE}"), "min_date", _date),
