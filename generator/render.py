@@ -162,7 +162,6 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(
         pyrepr=pyrepr,
-        plain_repr=plain_repr,
         fit=layout.fit,
         docstring=docstring,
         wrap=wrap,
@@ -177,21 +176,16 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     return env
 
 
-def pyrepr(value: object, quote: Callable[[str], str] = layout.quote) -> str:
+def pyrepr(value: object) -> str:
     """A Python literal for spec data, quoted as black quotes it; ``repr`` is exact and safe for any text."""
     if isinstance(value, tuple):
-        items = [pyrepr(item, quote) for item in value]
+        items = [pyrepr(item) for item in value]
         return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
     if isinstance(value, list):
-        return "[" + ", ".join(pyrepr(item, quote) for item in value) + "]"
+        return "[" + ", ".join(pyrepr(item) for item in value) + "]"
     if isinstance(value, float) and not math.isfinite(value):
         return f'float("{value}")'  # repr gives inf / nan, which are names, not literals
-    return _escape_invisible(quote(value) if isinstance(value, str) else repr(value))
-
-
-def plain_repr(value: object) -> str:
-    """A literal as ``repr`` quotes it, for Markdown, which black never sees."""
-    return pyrepr(value, repr)
+    return _escape_invisible(layout.quote(value) if isinstance(value, str) else repr(value))
 
 
 def _escape_invisible(text: str) -> str:
@@ -348,7 +342,7 @@ class ExampleCall:
 def example_call(api: ir.Api) -> ExampleCall:
     """A call for the README: the shortest call that fills required parameters from the docs."""
     calls = [
-        ExampleCall(e, ", ".join(f"{p.attr}={plain_repr(example_value(p))}" for p in e.params if p.required))
+        ExampleCall(e, ", ".join(f"{p.attr}={pyrepr(example_value(p))}" for p in e.params if p.required))
         for e in api.endpoints
     ]
     return min(calls, key=lambda call: (not call.arguments, len(call.arguments)))

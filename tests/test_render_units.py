@@ -739,11 +739,8 @@ def test_pyrepr_of_quote_and_backslash_mixes_is_black_stable(text: str) -> None:
     assert black(source) == source
 
 
-def test_plain_repr_keeps_pythons_own_quotes() -> None:
-    from generator.render import plain_repr
-
-    assert plain_repr("targets") == "'targets'"
-    assert plain_repr(["a", "it's"]) == "['a', \"it's\"]"
+def test_pyrepr_quotes_as_black_does() -> None:
+    assert pyrepr("targets") == '"targets"'
     assert pyrepr(["a", "it's"]) == '["a", "it\'s"]'
 
 

@@ -24,7 +24,7 @@ def batches(endpoint: EndpointSpec, param: str, values: Iterable[str]) -> list[l
 
         from aisa_dataforseo.endpoints.backlinks_bulk_new_lost_backlinks_live import ENDPOINT
 
-        for chunk in batches(ENDPOINT, 'targets', targets):
+        for chunk in batches(ENDPOINT, "targets", targets):
             client.backlinks.bulk_new_lost_backlinks_live(targets=chunk)
     """
     spec = next((p for p in endpoint.params if p.name == param), None)
