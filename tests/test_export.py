@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from generator import ir
 from generator.export import OPENAPI_FILE, export_files
-from generator.export.jsonschema import _EXTENSIONS, _KEYWORDS, STATED_FORMATS, WHITESPACE
+from generator.export.jsonschema import _EXTENSIONS, _KEYWORDS, STATED_FORMATS, WHITESPACE, _choices
 from generator.ir import Api
 from generator.pipeline import build_files
 from generator.render import HEADER_MARK, module_name
@@ -79,12 +80,129 @@ def test_the_envelope_is_defined_once_and_each_response_references_it(openapi: d
     text = json.dumps(openapi)
     assert text.count('"title": "Response"') == 1  # the envelope's model, in components only
     for endpoint in api.endpoints:
-        response = openapi["paths"][endpoint.path][endpoint.method.lower()]["responses"]["200"]
-        ref = response["content"]["application/json"]["schema"]["$ref"]
-        filled = schema_of(openapi, ref.rsplit("/", 1)[1])
-        assert filled["allOf"][0] == {"$ref": "#/components/schemas/Envelope"}
-        slot = filled["allOf"][1]["properties"]["tasks"]["items"]["properties"]["result"]["items"]
+        responses = openapi["paths"][endpoint.path][endpoint.method.lower()]["responses"]
+        schemas = {status: answer["content"]["application/json"]["schema"] for status, answer in responses.items()}
+        assert schemas.pop("200") == {"$ref": f"#/components/schemas/{endpoint.class_prefix}Response"}
+        assert set(map(json.dumps, schemas.values())) == {'{"$ref": "#/components/schemas/Envelope"}'}
+
+
+def test_each_response_types_its_results_layer_by_layer(openapi: dict[str, Any], api: Api) -> None:
+    # Each layer down to the result slot is its shared base and the one field leading down.
+    for endpoint in api.endpoints:
+        filled = schema_of(openapi, f"{endpoint.class_prefix}Response")
+        assert filled["allOf"][0] == {"$ref": "#/components/schemas/EnvelopeBase"}
+        task = resolve(openapi, filled["allOf"][1]["properties"]["tasks"]["items"])
+        assert task["allOf"][0] == {"$ref": "#/components/schemas/EnvelopeTaskBase"}
+        slot = task["allOf"][1]["properties"]["result"]["items"]
         assert slot == {"$ref": f"#/components/schemas/{endpoint.result.model}"}
+    opened = resolve(openapi, schema_of(openapi, "Envelope")["allOf"][1]["properties"]["tasks"]["items"])
+    assert opened["title"] == "Task" and opened["allOf"][1]["properties"]["result"]["items"] == {}
+    bases = [schema_of(openapi, name)["properties"] for name in ("EnvelopeBase", "EnvelopeTaskBase")]
+    assert "tasks" not in bases[0] and "result" not in bases[1]
+
+
+def resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema``, or what its ``$ref`` (into ``document``) names."""
+    if "$ref" not in schema:
+        return schema
+    node: Any = document
+    for part in schema["$ref"].removeprefix("#/").split("/"):
+        node = node[part]
+    return node  # type: ignore[no-any-return]
+
+
+def test_no_allof_defines_a_property_twice(openapi: dict[str, Any], exported: dict[str, str]) -> None:
+    # Code generators merge allOf one property at a time and keep the first definition of a
+    # property two parts share: a per-endpoint result narrowed that way would be lost.
+    documents = [openapi] + [json.loads(text) for path, text in exported.items() if path.startswith("schemas/")]
+    seen = 0
+    for document in documents:
+        for schema in subschemas(document):
+            if "allOf" in schema:
+                names = [key for part in schema["allOf"] for key in resolve(document, part).get("properties", {})]
+                assert len(names) == len(set(names)), names
+                seen += 1
+    assert seen
+
+
+def subschemas(node: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a JSON document, depth first: each schema, and more."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from subschemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from subschemas(value)
+
+
+def test_every_array_schema_names_its_items(openapi: dict[str, Any], exported: dict[str, str]) -> None:
+    # An array without ``items`` is valid JSON Schema, but openapi-python-client drops every
+    # schema holding one, and with it the operation (on_page/links's ``filters`` did).
+    documents = [openapi] + [json.loads(text) for path, text in exported.items() if path.startswith("schemas/")]
+    arrays = [schema for document in documents for schema in subschemas(document) if "array" in _types(schema)]
+    assert arrays
+    assert [schema for schema in arrays if "items" not in schema] == []
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    return [kind] if isinstance(kind, str) else list(kind or [])
+
+
+def test_a_response_field_may_be_null_by_a_type_list(openapi: dict[str, Any], api: Api) -> None:
+    names = ["EnvelopeBase", "EnvelopeTaskBase"] + [str(endpoint.result.model) for endpoint in api.endpoints]
+    names += [f"{endpoint.class_prefix}Response{suffix}" for endpoint in api.endpoints for suffix in ("", "Task")]
+    fields = [
+        field
+        for name in names
+        for schema in subschemas(schema_of(openapi, name))
+        for field in schema.get("properties", {}).values()
+    ]
+    assert fields
+    for field in fields:
+        assert len(_types(field)) == 2 and _types(field)[1] == "null", field
+
+
+def test_the_layers_mean_what_one_envelope_would(openapi: dict[str, Any], api: Api, exported: dict[str, str]) -> None:
+    def body(result: Any, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"status_code": 20000, **(extra or {}), "tasks": [{"id": "x", **(extra or {}), "result": result}]}
+
+    envelope = Draft202012Validator({"$ref": "#/components/schemas/Envelope", "components": openapi["components"]})
+    assert all(envelope.is_valid(body(result)) for result in ([1, "a", None], [{}], None))
+    assert not envelope.is_valid(body([], {"status_code": "20000"}))
+    for endpoint in api.endpoints:
+        response = Draft202012Validator(json.loads(exported[f"schemas/{module_name(endpoint)}.response.json"]))
+        assert response.is_valid(body([{}], {"unknown": [1]})) and response.is_valid({"tasks": None})
+        assert not response.is_valid(body([1])), endpoint.name
+        assert not response.is_valid(body([{}], {"id": 1})), endpoint.name
+
+
+def test_a_result_slot_inside_an_object_is_reached_the_same_way(api: Api) -> None:
+    from dataclasses import replace
+
+    tasks = next(child for child in api.envelope.children if child.key == "tasks")
+    children = tuple(replace(tasks, kind="object") if child is tasks else child for child in api.envelope.children)
+    one_task = replace(api, envelope=replace(api.envelope, children=children))
+    endpoint = api.endpoints[0]
+    schema = json.loads(export_files(one_task)[f"schemas/{module_name(endpoint)}.response.json"])
+    response = Draft202012Validator(schema)
+    assert response.is_valid({"tasks": {"result": [{}]}}) and response.is_valid({"tasks": None})
+    assert not response.is_valid({"tasks": {"result": [1]}})
+    assert not response.is_valid({"tasks": [{"result": [{}]}]})
+
+
+@pytest.mark.parametrize(
+    "values", [("a", "b"), (1, 2), (3.5, 4, 4.5), (1, "1"), (True, False), (0, False, 0.5)]
+)
+def test_choices_are_an_enum_or_the_same_values_as_consts(values: tuple[Any, ...]) -> None:
+    # openapi-python-client reads string and integer enums only; other choices become consts.
+    schema = _choices(values)
+    kinds = {type(value) for value in values}
+    assert ("enum" in schema) == (kinds in ({str}, {int}))
+    enum = Draft202012Validator({"enum": list(values)})
+    candidates = [*values, 4.0, 1.0, 0, 1, "a", "1", None, True, False, 2.5, [1]]
+    assert [Draft202012Validator(schema).is_valid(c) for c in candidates] == [enum.is_valid(c) for c in candidates]
 
 
 def test_an_array_body_is_the_task_array(api: Api) -> None:

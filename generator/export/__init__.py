@@ -15,8 +15,8 @@ from typing import Any
 
 from .. import ir
 from ..render import HEADER_MARK, module_name
+from . import envelope, openapi
 from . import jsonschema as js
-from . import openapi
 
 OPENAPI_FILE = "openapi.json"
 SCHEMA_DIR = "schemas"
@@ -38,15 +38,21 @@ def export_files(api: ir.Api) -> dict[str, str]:
 
 def response_document(api: ir.Api, endpoint: ir.Endpoint, comment: str) -> dict[str, Any]:
     """A whole response of ``endpoint`` as a standalone schema: the envelope with its results."""
-    result = str(endpoint.result.model)
+    name, result = openapi.response_name(endpoint), str(endpoint.result.model)
+    layers = envelope.filled(api, name, {"$ref": _def(result)}, _def)
+    top = layers.pop(name)
     return {
         "$schema": js.DIALECT,
         "$comment": comment,
-        "title": openapi.response_name(endpoint),
+        "title": name,
         "description": f"{endpoint.title}: the response body of {endpoint.method} {endpoint.path}.",
-        **js.filled_envelope(api, "#/$defs/Envelope", f"#/$defs/{result}"),
-        "$defs": {"Envelope": js.envelope_schema(api), result: js.result_schema(endpoint)},
+        **top,
+        "$defs": {**envelope.bases(api), **layers, result: js.result_schema(endpoint)},
     }
+
+
+def _def(name: str) -> str:
+    return f"#/$defs/{name}"
 
 
 def header(sources: list[str]) -> str:

@@ -11,8 +11,11 @@ one they refuse is refused by the client's validation too (the mock server relie
 answer a schema violation with HTTP 400). ``STATED_FORMATS`` are the formats with an exact
 pattern; the other formats are only named.
 
-Response schemas follow the client's parser: every field may be null, unknown keys are allowed,
-and the envelope's result slot is filled per endpoint (``Endpoint.result``).
+Response schemas follow the client's parser: every field may be null and unknown keys are allowed.
+The envelope's result slot is open here; ``envelope`` fills it per endpoint (``Endpoint.result``).
+
+An array always names its ``items``, ``{}`` when nothing is known of them: the same meaning as no
+``items``, which code generators (openapi-python-client) refuse.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ _KEYWORDS: dict[type[ir.Constraint], Callable[[Any], dict[str, Any]]] = {
     ir.MaxItems: lambda c: {"maxItems": c.value},
     ir.Minimum: lambda c: {"minimum": c.value},
     ir.Maximum: lambda c: {"maximum": c.value},
-    ir.OneOf: lambda c: {"enum": list(c.values)},
+    ir.OneOf: lambda c: _choices(c.values),
 }
 
 _EXTENSIONS: dict[type[ir.Constraint], Callable[[Any], tuple[str, object, str]]] = {
@@ -66,12 +69,25 @@ _EXTENSIONS: dict[type[ir.Constraint], Callable[[Any], tuple[str, object, str]]]
 """Constraints JSON Schema cannot state: (extension keyword, its value, the rule in words)."""
 
 
+def _choices(values: tuple[object, ...]) -> dict[str, Any]:
+    # openapi-python-client types only enums of strings or of integers, and drops any schema
+    # holding another (3.5, 4, 4.5); a list of consts means the same, and it reads that.
+    if {type(value) for value in values} in ({str}, {int}):
+        return {"enum": list(values)}
+    return {"anyOf": [{"const": value} for value in values]}
+
+
+def typed(kind: str) -> dict[str, Any]:
+    """The JSON type of a ``kind``; an array says what its items are, ``{}`` if nothing."""
+    return {"type": _TYPES[kind], "items": {}} if kind == "array" else {"type": _TYPES[kind]}
+
+
 # -- requests ---------------------------------------------------------------------------------
 
 
 def value_schema(kind: ir.ParamType, constraints: tuple[ir.Constraint, ...]) -> tuple[dict[str, Any], list[str]]:
     """The schema of one value, and the rules it could not state, in words."""
-    schema: dict[str, Any] = {"type": _TYPES.get(kind, kind)}
+    schema = typed(kind)
     if kind == "date":
         schema["format"] = "date"
     unstated: list[str] = []
@@ -149,26 +165,25 @@ def body_schema(endpoint: ir.Endpoint) -> dict[str, Any] | None:
 # -- responses --------------------------------------------------------------------------------
 
 
-def field_schema(node: ir.Field, result: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A response field and everything below it; ``result`` fills the envelope's result slot."""
+def field_schema(node: ir.Field) -> dict[str, Any]:
+    """A response field and everything below it; the envelope's result slot holds anything."""
     schema: dict[str, Any] = {"description": node.description}
     if node.holds_result:
-        schema["type"] = ["array", "null"]
-        if result is not None:
-            schema["items"] = result
+        schema.update(type=["array", "null"], items={})
     elif node.kind == "object":
-        schema.update(type=["object", "null"], properties=_properties(node, result))
+        schema.update(type=["object", "null"], properties=_properties(node))
     elif node.kind == "array":
-        schema.update(type=["array", "null"], items={"type": "object", "properties": _properties(node, result)})
+        schema.update(type=["array", "null"], items={"type": "object", "properties": _properties(node)})
     elif node.kind == "list":
-        schema.update(type=["array", "null"], items={"type": _TYPES[str(node.scalar)]})
+        schema.update(type=["array", "null"], items=typed(str(node.scalar)))
     else:  # a scalar, or a mapping the docs give no fields
-        schema["type"] = [_TYPES[str(node.scalar)], "null"]
+        bare = typed(str(node.scalar))
+        schema.update(bare, type=[bare["type"], "null"])
     return schema
 
 
-def _properties(node: ir.Field, result: dict[str, Any] | None) -> dict[str, Any]:
-    return {child.key: field_schema(child, result) for child in node.children}
+def _properties(node: ir.Field) -> dict[str, Any]:
+    return {child.key: field_schema(child) for child in node.children}
 
 
 def result_schema(endpoint: ir.Endpoint) -> dict[str, Any]:
@@ -177,37 +192,5 @@ def result_schema(endpoint: ir.Endpoint) -> dict[str, Any]:
         "type": "object",
         "title": str(endpoint.result.model),
         "description": f"{endpoint.title}: one result of a task.",
-        "properties": _properties(endpoint.result, None),
+        "properties": _properties(endpoint.result),
     }
-
-
-def envelope_schema(api: ir.Api) -> dict[str, Any]:
-    """The response envelope, its result slot open; ``filled_envelope`` narrows it per endpoint."""
-    return {
-        "type": "object",
-        "title": str(api.envelope.model),
-        "description": "The response envelope every endpoint shares.",
-        "properties": _properties(api.envelope, None),
-    }
-
-
-def filled_envelope(api: ir.Api, envelope_ref: str, result_ref: str) -> dict[str, Any]:
-    """The envelope whose result slot holds ``result_ref`` objects, by reference to both."""
-    # Only the path down to the result slot is repeated; every other keyword comes from the ref.
-    path = _path_to_result(api.envelope)
-    slot: dict[str, Any] = {"items": {"$ref": result_ref}}
-    for depth in range(len(path) - 1, -1, -1):
-        holder = {"properties": {path[depth].key: slot}}  # the object that holds this field
-        slot = {"items": holder} if depth and path[depth - 1].kind == "array" else holder
-    return {"allOf": [{"$ref": envelope_ref}, slot]}
-
-
-def _path_to_result(root: ir.Field) -> list[ir.Field]:
-    """The fields from just below ``root`` down to the result slot (``tasks``, ``result``)."""
-    for child in root.children:
-        if child.holds_result:
-            return [child]
-        below = _path_to_result(child)
-        if below:
-            return [child, *below]
-    return []

@@ -1,8 +1,9 @@
 """IR → an OpenAPI 3.1 document, as a plain dict.
 
 One operation per endpoint, with its request body (the task object, or DataForSEO's array of
-them), its responses, and Bearer auth. Schemas come from ``jsonschema``; the envelope and each
-endpoint's task and result are components, referenced by every operation that uses them.
+them), its responses, and Bearer auth. Schemas come from ``jsonschema`` and ``envelope``; the
+envelope's layers and each endpoint's task, result and filled envelope are components, referenced
+by every operation that uses them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ir
+from . import envelope
 from . import jsonschema as js
+from .envelope import ENVELOPE
 
 VERSION = "3.1.0"
-ENVELOPE = "Envelope"
 SECURITY = "bearer"
 
 
@@ -48,15 +50,14 @@ def _by_path(api: ir.Api) -> list[ir.Endpoint]:
 
 
 def components(api: ir.Api) -> dict[str, Any]:
-    schemas: dict[str, Any] = {ENVELOPE: js.envelope_schema(api)}
+    schemas: dict[str, Any] = envelope.shared(api, schema_ref)
     for endpoint in _by_path(api):
         body = js.body_schema(endpoint)
         if body is not None:
             schemas[body["title"]] = body
-        schemas[str(endpoint.result.model)] = js.result_schema(endpoint)
-        schemas[response_name(endpoint)] = js.filled_envelope(
-            api, schema_ref(ENVELOPE), schema_ref(str(endpoint.result.model))
-        )
+        result = str(endpoint.result.model)
+        schemas[result] = js.result_schema(endpoint)
+        schemas.update(envelope.filled(api, response_name(endpoint), {"$ref": schema_ref(result)}, schema_ref))
     return dict(sorted(schemas.items()))
 
 
