@@ -6,6 +6,7 @@ medians taken in the same run (or, for the one wall-time target, on seconds on t
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import signal
@@ -14,7 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ def median_pair(first: Callable[[], object], second: Callable[[], object], repea
     timings: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
         for run, into in ((first, timings[0]), (second, timings[1])):
+            # Each run starts with no garbage left by the one before it for the collector to visit.
+            gc.collect()
             start = time.perf_counter()
             run()
             into.append(time.perf_counter() - start)
@@ -80,6 +83,62 @@ def median_commands(commands: Mapping[str, tuple[Sequence[str | Path], Mapping[s
             if round_:
                 timings[name].append(time.perf_counter() - start)
     return {name: statistics.median(values) for name, values in timings.items()}
+
+
+@dataclass(frozen=True)
+class Timed:
+    """A command to time: its argv, what resets its state before each run, its run options."""
+
+    argv: Sequence[str | Path]
+    before: Callable[[], object] | None = None
+    timeout: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A command's median; or the time it was given when it did not finish (a lower bound); or
+    no figure, with the reason."""
+
+    seconds: float | None
+    lower_bound: bool = False
+    note: str = ""
+
+
+def interleaved(commands: Mapping[str, Timed], repeat: int, *, warmup: bool) -> dict[str, Timing]:
+    """Median wall times of several commands run in turn, ``repeat`` rounds of one run each.
+
+    Taking turns (ours, a peer, ours, a peer...) spreads whatever else loads the machine over
+    every command alike. ``warmup`` adds an untimed first round. A command that fails or
+    outlasts its timeout is dropped from later rounds and reported as such.
+    """
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    ended: dict[str, Timing] = {}
+    for round_ in range(repeat + warmup):
+        for name, command in commands.items():
+            if name in ended:
+                continue
+            if command.before is not None:
+                command.before()
+            start = time.perf_counter()
+            try:
+                run_command(command.argv, command.timeout, **command.options)
+            except subprocess.TimeoutExpired:
+                limit = command.timeout or 0.0
+                ended[name] = Timing(limit, lower_bound=True, note=f"did not finish in {shown(limit, 's')}: killed, so its figure is a lower bound")
+                continue
+            except subprocess.CalledProcessError as error:
+                ended[name] = Timing(None, note=failure(error))
+                continue
+            if round_ >= warmup:
+                timings[name].append(time.perf_counter() - start)
+    return {name: ended.get(name) or Timing(statistics.median(timings[name])) for name in commands}
+
+
+def failure(error: subprocess.CalledProcessError) -> str:
+    """A failed command for the table: its exit status and the last line it wrote to stderr."""
+    lines = (error.stderr or b"").decode(errors="replace").strip().splitlines()
+    return f"failed (exit {error.returncode}): {lines[-1] if lines else 'no message'}".replace("|", "/")
 
 
 def run_command(argv: Sequence[str | Path], timeout: float | None = None, **options: Any) -> None:

@@ -5,12 +5,13 @@
     python benchmarks/run.py --only client    (generation | scaling | client)
     python benchmarks/run.py --peer-timeout 1800   (seconds a peer run may take; default 40 min)
 
-1. Generation: ``dfsgen generate`` cold (a fresh cache) and ``dfsgen check`` warm, against
-   openapi-python-client (default ruff hooks, and black hooks) and ``datamodel-codegen --check``,
-   each fed the OpenAPI export dfsgen writes for the same endpoints: the five real endpoints, and
-   the 548 operations of the upstream document imported with ``dfsgen import-openapi`` (one run
-   each; a peer that outlasts its timeout is killed and its time kept as a lower bound, a peer
-   that fails is kept with its error).
+1. Generation: ``dfsgen generate`` cold and ``dfsgen check`` warm (``COLD`` says exactly what
+   is cleared), against openapi-python-client (default ruff hooks, and black hooks) and
+   ``datamodel-codegen --check``, each fed the OpenAPI export dfsgen writes for the same
+   endpoints: the five real endpoints, and the 548 operations of the upstream document imported
+   with ``dfsgen import-openapi`` (one run each; a peer that outlasts its timeout is killed and
+   its time kept as a lower bound, a peer that fails is kept with its error). Ours and the peers
+   run in turn, round after round, so that whatever else loads the machine slows both alike.
 2. Scaling: generate and check for synthetic spec directories of growing size; the time per
    endpoint must not grow from one size to the next (a step above the ceiling is a miss).
 3. Client: parsing a large response into models against ``json.loads`` of the same bytes and
@@ -39,7 +40,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +53,16 @@ import peers
 import synthetic
 from measure import (
     Row,
+    Timed,
+    Timing,
+    failure,
+    interleaved,
     machine,
     median_command,
     median_commands,
     median_pair,
     median_time,
-    shown,
+    run_command,
     table,
 )
 from server import CannedServer
@@ -144,80 +148,93 @@ def imported_rows(work: Path, with_imported: bool, peer_timeout: float) -> list[
     return generation_case("548 operations", imported, work / "all", 1, peer_timeout)
 
 
+COLD = (
+    "cold: the --cache directory (whole builds and black's per-file cache) is deleted before every run; "
+    "compiled templates are kept, as Python keeps __pycache__, in a scratch DFSGEN_TEMPLATE_CACHE filled by an "
+    "untimed first run, which also leaves the generator's modules compiled in __pycache__; the peers run from their "
+    "installed bytecode. warm: right after a cold run, both caches full"
+)
+
+
 def generation_case(label: str, spec: Path, work: Path, repeat: int, peer_timeout: float) -> list[Row]:
+    """Ours and the peers in turn, round after round (see ``COLD``): our cold generate, the two
+    openapi-python-client runs, our warm check, datamodel-codegen --check."""
     out, cache = work / "out", work / "cache"
+    options: dict[str, Any] = {"cwd": ROOT, "env": ours_env(work)}
     generate: list[str | Path] = [*DFSGEN, "generate", "--spec", spec, "--out", out, "--cache", cache]
-    # The last cold run leaves the output and a full cache behind for the warm check.
-    cold = median_command(generate, repeat, before=lambda: shutil.rmtree(cache, ignore_errors=True), cwd=ROOT)
-    warm = median_command([*DFSGEN, "check", "--spec", spec, "--out", out, "--cache", cache], max(repeat, 3), cwd=ROOT)
-    opc, opc_black, datamodel = peer_generation(out / "openapi.json", work, repeat, peer_timeout)
+    # Untimed: it writes the OpenAPI export the peers are fed, and compiles the templates.
+    run_command(generate, **options)
+    peer_timed, untimed = peer_commands(out / "openapi.json", work, peer_timeout)
+    commands = {
+        "ours, cold": Timed(generate, before=lambda: shutil.rmtree(cache, ignore_errors=True), options=options),
+        **{name: peer_timed[name] for name in ("opc", "opc, black") if name in peer_timed},
+        "ours, warm": Timed([*DFSGEN, "check", "--spec", spec, "--out", out, "--cache", cache], options=options),
+        **{name: peer_timed[name] for name in ("datamodel",) if name in peer_timed},
+    }
+    # A warm-up round when there are several: the first run of each command pays for cold disk caches.
+    timings = {**untimed, **interleaved(commands, repeat, warmup=repeat > 1)}
+    opc, opc_black = (with_operations(timings[name], work / "opc") for name in ("opc", "opc, black"))
+    cold, warm = timings["ours, cold"], timings["ours, warm"]
     rows = [
-        opc.row(f"generate, cold, {label}", cold, "openapi-python-client, ruff hooks", 0.5),
-        opc_black.row(f"generate, cold, {label}", cold, "openapi-python-client, black hooks", 0.1 if label.startswith("548") else None),
-        datamodel.row(f"check, warm, {label}", warm, "datamodel-codegen --check", 0.25),
+        row(f"generate, cold, {label}", cold, "openapi-python-client, ruff hooks", opc, 0.5),
+        row(f"generate, cold, {label}", cold, "openapi-python-client, black hooks", opc_black, 0.1 if label.startswith("548") else None),
+        row(f"check, warm, {label}", warm, "datamodel-codegen --check", timings["datamodel"], 0.25),
     ]
     if label == "five endpoints":
-        rows.append(Row("generation", "check, warm, five endpoints, wall", warm, "0.3 s on this machine", 0.3, 1.0))
+        rows.append(row("check, warm, five endpoints, wall", warm, "0.3 s on this machine", Timing(0.3), 1.0))
     return rows
 
 
-@dataclass(frozen=True)
-class PeerTiming:
-    """A peer's median, or the time it was given when it did not finish, or why it has none."""
-
-    seconds: float | None
-    lower_bound: bool = False
-    note: str = ""
-
-    def row(self, name: str, ours: float, baseline_name: str, ceiling: float | None) -> Row:
-        return Row("generation", name, ours, baseline_name, self.seconds, ceiling, note=self.note, baseline_is_lower_bound=self.lower_bound)
+def ours_env(work: Path) -> dict[str, str]:
+    """dfsgen's environment: compiled templates in the scratch directory, not the user's cache;
+    and bytecode writes allowed, so that the untimed first run leaves the generator's own modules
+    compiled in __pycache__, as an installed package's are (and the peers' are)."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "DFSGEN_TEMPLATE_CACHE": str(work / "compiled-templates")}
 
 
-def time_peer(command: list[str | Path], repeat: int, timeout: float, **options: Any) -> PeerTiming:
-    try:
-        return PeerTiming(median_command(command, repeat, timeout=timeout, **options))
-    except subprocess.TimeoutExpired:
-        return PeerTiming(timeout, lower_bound=True, note=f"did not finish in {shown(timeout, 's')}: killed, so its figure is a lower bound")
-    except subprocess.CalledProcessError as error:
-        return PeerTiming(None, note=failure(error))
+def row(name: str, ours: Timing, baseline_name: str, baseline: Timing, ceiling: float | None) -> Row:
+    note = "; ".join(part for part in (ours.note and f"ours {ours.note}", baseline.note) if part)
+    return Row("generation", name, ours.seconds, baseline_name, baseline.seconds, ceiling, note=note,
+               baseline_is_lower_bound=baseline.lower_bound)
 
 
-def peer_generation(export: Path, work: Path, repeat: int, timeout: float) -> tuple[PeerTiming, PeerTiming, PeerTiming]:
+def peer_commands(export: Path, work: Path, timeout: float) -> tuple[dict[str, Timed], dict[str, Timing]]:
+    """The peers' timed commands, fed our OpenAPI export; and the outcome of each peer that
+    cannot be timed (not installed, or its untimed first step failed)."""
     env = peers.tool_env()
-    datamodel = PeerTiming(None, note=peers.DATAMODEL_CODEGEN.missing())
-    tool = peers.DATAMODEL_CODEGEN.path()
-    if tool is not None:
-        # Without a timestamp in its header, so that --check compares like with like.
-        command: list[str | Path] = [tool, "--input", export, "--input-file-type", "openapi", "--output", work / "models.py", "--disable-timestamp"]
-        first = time_peer(command, 1, timeout, env=env)
-        datamodel = first if first.seconds is None or first.lower_bound else time_peer([*command, "--check"], repeat, timeout, env=env)
+    commands: dict[str, Timed] = {}
+    untimed: dict[str, Timing] = {}
     tool = peers.OPENAPI_PYTHON_CLIENT.path()
     if tool is None:
-        missing = PeerTiming(None, note=peers.OPENAPI_PYTHON_CLIENT.missing())
-        return missing, missing, datamodel
-    output = work / "opc"
-    base: list[str | Path] = [tool, "generate", "--path", export, "--output-path", output, "--overwrite"]
-    black_config = work / "opc-black.yaml"
-    black_config.write_text('post_hooks: ["black ."]\n', encoding="utf-8")
-    opc = with_operations(time_peer(base, repeat, timeout, cwd=work, env=env), output)
-    # Last: on the 548 operations it runs longest, possibly for its whole timeout.
-    opc_black = with_operations(time_peer([*base, "--config", black_config], repeat, timeout, cwd=work, env=env), output)
-    return opc, opc_black, datamodel
+        untimed["opc"] = untimed["opc, black"] = Timing(None, note=peers.OPENAPI_PYTHON_CLIENT.missing())
+    else:
+        base: list[str | Path] = [tool, "generate", "--path", export, "--output-path", work / "opc", "--overwrite"]
+        black_config = work / "opc-black.yaml"
+        black_config.write_text('post_hooks: ["black ."]\n', encoding="utf-8")
+        commands["opc"] = Timed(base, timeout=timeout, options={"cwd": work, "env": env})
+        commands["opc, black"] = Timed([*base, "--config", black_config], timeout=timeout, options={"cwd": work, "env": env})
+    tool = peers.DATAMODEL_CODEGEN.path()
+    if tool is None:
+        untimed["datamodel"] = Timing(None, note=peers.DATAMODEL_CODEGEN.missing())
+    else:
+        # Untimed: the models --check compares with; without a timestamp, so that it compares like with like.
+        command: list[str | Path] = [tool, "--input", export, "--input-file-type", "openapi", "--output", work / "models.py", "--disable-timestamp"]
+        first = interleaved({"datamodel": Timed(command, timeout=timeout, options={"env": env})}, 1, warmup=False)["datamodel"]
+        if first.seconds is None or first.lower_bound:
+            untimed["datamodel"] = first
+        else:
+            commands["datamodel"] = Timed([*command, "--check"], timeout=timeout, options={"env": env})
+    return commands, untimed
 
 
-def with_operations(timing: PeerTiming, output: Path) -> PeerTiming:
+def with_operations(timing: Timing, output: Path) -> Timing:
     """Notes how many operations openapi-python-client generated: it skips (with a warning, exit 0)
     the parts of a document it cannot read, and a client of fewer operations is less work."""
     if timing.seconds is None or timing.lower_bound:
         return timing
     modules = [path for path in output.glob("*/api/*/*.py") if path.name != "__init__.py"]
-    return PeerTiming(timing.seconds, note=f"{len(modules)} operations generated")
-
-
-def failure(error: subprocess.CalledProcessError) -> str:
-    """A failed command for the table: its exit status and the last line it wrote to stderr."""
-    lines = (error.stderr or b"").decode(errors="replace").strip().splitlines()
-    return f"failed (exit {error.returncode}): {lines[-1] if lines else 'no message'}".replace("|", "/")
+    return Timing(timing.seconds, note=f"{len(modules)} operations generated")
 
 
 # -- 2. scaling -------------------------------------------------------------------------------
@@ -233,10 +250,12 @@ def scaling_rows(work: Path, scales: list[int], repeat: int) -> list[Row]:
         out, cache = work / f"synthetic-{count}-out", work / f"synthetic-{count}-cache"
         runs = repeat if count <= 50 else 1  # a 2,000-endpoint cold run takes minutes
         generate: list[str | Path] = [*DFSGEN, "generate", "--spec", spec, "--out", out, "--cache", cache]
+        options: dict[str, Any] = {"cwd": ROOT, "env": ours_env(work)}
         try:
+            run_command(generate, **options)  # untimed, as in generation_case: compiles the templates
             timings = {
-                "generate, cold": median_command(generate, runs, before=functools.partial(shutil.rmtree, cache, ignore_errors=True), cwd=ROOT),
-                "check, warm": median_command([*DFSGEN, "check", "--spec", spec, "--out", out, "--cache", cache], max(runs, 3), cwd=ROOT),
+                "generate, cold": median_command(generate, runs, before=functools.partial(shutil.rmtree, cache, ignore_errors=True), **options),
+                "check, warm": median_command([*DFSGEN, "check", "--spec", spec, "--out", out, "--cache", cache], max(runs, 3), **options),
             }
         except subprocess.CalledProcessError as error:
             rows.append(Row("scaling", f"{count} endpoints", None, "—", None, STEP_CEILING, note=failure(error)))
@@ -287,9 +306,13 @@ def parse_rows(endpoint: str, result: type, theirs: Any, items: int, repeat: int
 
     body = cases.payload(endpoint, items)
     text = json.dumps(body)
-    floor, ours = median_pair(lambda: json.loads(text), lambda: Response.parse(json.loads(text), result), repeat * 3)
+    # As the client parses a body: the JSON it decoded is handed over to the models (copy=False).
+    floor, ours = median_pair(lambda: json.loads(text), lambda: Response.parse(json.loads(text), result, copy=False), repeat * 3)
     label = f"parse {items} items, {endpoint}"
     rows = [Row("client", label, ours, "json.loads of the same bytes", floor, 1.5)]
+    # A caller's own dict, left untouched: the models copy each object they keep.
+    _, copying = median_pair(lambda: json.loads(text), lambda: Response.parse(json.loads(text), result), repeat * 3)
+    rows.append(Row("client", f"{label}, copying the caller's dicts", copying, "json.loads of the same bytes", floor))
     unknown = json.dumps(cases.with_unknown_keys(body))
     kept = "x_new_metric" in json.dumps(Response.parse(json.loads(unknown), result).to_dict())
     if theirs is None:
@@ -319,7 +342,7 @@ def memory_row(endpoint: str, text: str, result: type) -> Row:
     tracemalloc.start()
     data = json.loads(text)
     decoded = tracemalloc.get_traced_memory()[0]
-    parsed: Any = Response.parse(data, result)
+    parsed: Any = Response.parse(data, result, copy=False)
     models = tracemalloc.get_traced_memory()[0] - decoded
     tracemalloc.stop()
     del parsed
@@ -442,7 +465,8 @@ def write_results(path: Path, text: str, options: argparse.Namespace, still_to_r
         f"{partial}Written by `{command.strip()}` on {dt.date.today().isoformat()}.\n"
         f"Machine: {machine()}.\n\n"
         f"Medians of {options.repeat} runs (parsing: {options.repeat * 3}); ratios are ours / baseline, measured in the same run; "
-        "`met` says whether the ratio is within its ceiling.\n\n"
+        "`met` says whether the ratio is within its ceiling. Generation runs ours and the peers in turn, round after round. "
+        f"{COLD}.\n\n"
         f"{text}\n{analysis()}",
         encoding="utf-8",
     )

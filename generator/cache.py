@@ -8,7 +8,8 @@ any of them is a miss, and a hit is exactly what the build would return — with
 Jinja2, jsonschema or black, which is most of a warm ``check``.
 
 Nothing else is read by a build: no clock (relative dates stay relative in the output), no
-environment variable, no network. Entries carry a digest of their own text and a damaged one
+network, no environment variable but the one saying where compiled templates are kept
+(template_cache.py), which cannot change the output. Entries carry a digest of their own text and a damaged one
 is a miss; a cache that cannot be written only costs time.
 """
 

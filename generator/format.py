@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 # black is imported on the first cache miss only: a warm run never pays for importing it.
 LINE_LENGTH = 100
 TARGET_VERSIONS = ("PY310",)
-_KEY_PREFIX = f"{version('black')}|{LINE_LENGTH}|{sorted(TARGET_VERSIONS)}|"
+
+
+@cache
+def _key_prefix() -> str:
+    """What besides the source shapes black's output; looked up on first use (a build answered
+    whole by the build cache never formats)."""
+    return f"{version('black')}|{LINE_LENGTH}|{sorted(TARGET_VERSIONS)}|"
 
 
 @cache
@@ -34,72 +40,47 @@ def black_mode() -> black.Mode:
 
 
 def format_files(files: dict[str, str], cache_dir: Path | None) -> dict[str, str]:
-    """Every ``.py`` file run through black; other files unchanged.
-
-    Files the cache does not hold are formatted together, in worker processes when there is
-    enough of them to repay starting the workers (black is pure CPU and holds the GIL).
-    """
-    done: dict[str, str] = {}
-    missed: dict[str, tuple[str, Path | None]] = {}
+    """Every ``.py`` file run through black; other files unchanged. The first file black cannot
+    parse raises a GenerationError naming it."""
+    done = {}
     for path, text in files.items():
-        if not path.endswith(".py"):
-            done[path] = text
-            continue
-        entry = _entry(text, cache_dir)
-        cached = _load(entry) if entry is not None else None
-        if cached is None:
-            missed[path] = (text, entry)
-        else:
-            done[path] = cached
-    for path, formatted in zip(missed, _black_all([text for text, _ in missed.values()], list(missed))):
-        entry = missed[path][1]
-        if entry is not None:
-            _store(entry, formatted)
-        done[path] = formatted
-    return {path: done[path] for path in files}
+        done[path], failure = format_one(path, text, cache_dir)
+        if failure is not None:
+            raise failure
+    return done
 
 
 def format_python(source: str, path: str, cache_dir: Path | None) -> str:
     return format_files({path: source}, cache_dir)[path]
 
 
-# Below this much source, one process is faster than starting workers (measured: a worker costs
-# about as much as formatting 100 kB).
-PARALLEL_BYTES = 400_000
+def format_one(path: str, text: str, cache_dir: Path | None) -> tuple[str, GenerationError | None]:
+    """A file as ``format_files`` gives it; or "" and the error it would raise for it.
 
-
-def _black_all(sources: list[str], paths: list[str]) -> list[str]:
-    """black's output for each source, in order; a GenerationError names the first file that failed."""
-    workers = min(os.cpu_count() or 1, len(sources))
-    if workers > 1 and sum(map(len, sources)) >= PARALLEL_BYTES:
-        from concurrent.futures import ProcessPoolExecutor
-
-        import black  # noqa: F401  (loaded before the fork, so workers inherit it)
-
-        with ProcessPoolExecutor(workers) as pool:
-            results = list(pool.map(_black_one, sources, chunksize=max(1, len(sources) // (workers * 4))))
-    else:
-        results = [_black_one(source) for source in sources]
-    for path, (formatted, error) in zip(paths, results):
-        if error is not None:
-            raise GenerationError("format", path, f"black could not parse the rendered code: {error}")
-    return [formatted for formatted, _ in results]
-
-
-def _black_one(source: str) -> tuple[str, str | None]:
-    """(formatted, None), or ("", the error's text): errors cross a process boundary as text."""
+    The pipeline formats each file in whichever process rendered it (parallel.py), so this is
+    the unit: look the source up, else run black and remember the result.
+    """
+    if not path.endswith(".py"):
+        return text, None
+    entry = _entry(text, cache_dir)
+    cached = _load(entry) if entry is not None else None
+    if cached is not None:
+        return cached, None
     import black
 
     try:
-        return black.format_str(source, mode=black_mode()), None
+        formatted = black.format_str(text, mode=black_mode())
     except Exception as error:  # noqa: BLE001 - black raises InvalidInput and assorted parser errors
-        return "", str(error)
+        return "", GenerationError("format", path, f"black could not parse the rendered code: {error}")
+    if entry is not None:
+        _store(entry, formatted)
+    return formatted, None
 
 
 def _entry(source: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
-    key = hashlib.sha256((_KEY_PREFIX + source).encode("utf-8")).hexdigest()
+    key = hashlib.sha256((_key_prefix() + source).encode("utf-8")).hexdigest()
     return cache_dir / key[:2] / key
 
 

@@ -80,6 +80,8 @@ def _from_import(module: str, names: list[str]) -> str:
 
 def _comment_line(body: str, mark: str) -> int | None:
     """The index of the line holding ``mark`` as a comment, not as text inside a string."""
+    if mark not in body:
+        return None  # most templates: no need to tokenize them to find out
     try:
         for token in tokenize.generate_tokens(io.StringIO(body).readline):
             if token.type == tokenize.COMMENT and token.string == mark:

@@ -1,8 +1,9 @@
 """The pipeline, top to bottom: load → check → model → render → format.
 
 Every stage is a plain function of its input. ``build_ir`` stops after the model stage (what
-``validate`` needs); ``render_package`` goes on to the formatted file map that ``generate``
-writes and ``check`` compares. Neither touches ``generated/``.
+``validate`` needs); ``build_files`` goes on to the formatted file map that ``generate`` writes
+and ``check`` compares, rendering and formatting each file in whichever process claims it
+(parallel.py). Neither touches ``generated/``.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache
-from .errors import SpecError, SpecErrors
+from . import cache, parallel, render
+from .errors import GenerationError, SpecError, SpecErrors
 from .export import export_files
-from .format import format_files
+from .format import format_one
 from .ir import Api
 from .model import build_api
-from .render import render_package
 
 if TYPE_CHECKING:
     from .load import Document
@@ -39,40 +39,59 @@ def display_path(path: Path, spec_dir: Path) -> str:
 
 def load_specs(spec_dir: Path) -> tuple[Document | None, list[Document], list[SpecError]]:
     """Load and meta-schema-check every file; documents that fail are left out, errors kept."""
-    # Imported here, not above: a build answered by the cache never loads PyYAML or jsonschema.
-    from .check import check_document
+    return _check(spec_dir, *_load(spec_dir))
+
+
+Loaded = list[tuple[str, "Document"]]
+"""Each spec file that parsed, with its role ("api" or "endpoint"), in the order of spec_files."""
+
+
+def _load(spec_dir: Path) -> tuple[Loaded, list[SpecError]]:
+    """Parse every spec file: the documents, and the errors of those that did not parse."""
+    # Imported here, not above: a build answered by the cache never loads PyYAML.
     from .load import load_file
 
-    errors: list[SpecError] = []
-    api_doc: Document | None = None
-    endpoint_docs: list[Document] = []
     if not spec_dir.is_dir():
         raise SpecErrors([SpecError(spec_dir.as_posix(), 0, "", "spec directory not found")])
+    loaded: Loaded = []
+    errors: list[SpecError] = []
     for path in spec_files(spec_dir):
-        name = display_path(path, spec_dir)
         role = "api" if path.relative_to(spec_dir).as_posix() == API_FILE else "endpoint"
         try:
-            document = load_file(path, name)
+            loaded.append((role, load_file(path, display_path(path, spec_dir))))
         except SpecErrors as failure:
             errors.extend(failure.errors)
-            continue
+    return loaded, errors
+
+
+def _check(spec_dir: Path, loaded: Loaded, errors: list[SpecError]) -> tuple[Document | None, list[Document], list[SpecError]]:
+    """Meta-schema-check the parsed documents: the API-wide one and the endpoints that pass, and
+    every error so far."""
+    # Imported here, not above: a build answered by the cache never loads jsonschema.
+    from .check import check_document
+
+    errors = list(errors)
+    passed: Loaded = []
+    for role, document in loaded:
         problems = check_document(document, role)
         errors.extend(problems)
-        if problems:
-            continue
-        if role == "api":
-            api_doc = document
-        else:
-            endpoint_docs.append(document)
+        if not problems:
+            passed.append((role, document))
+    api_doc, endpoint_docs = _roles(passed)
     api_name = display_path(spec_dir / API_FILE, spec_dir)
     if api_doc is None and not any(error.file == api_name for error in errors):
         errors.append(SpecError(api_name, 0, "", "missing: every spec directory needs the API-wide file"))
     return api_doc, endpoint_docs, errors
 
 
-def build_ir(spec_dir: Path) -> Api:
-    """Load, check and model ``spec_dir``; raise SpecErrors with every error found."""
-    api_doc, endpoint_docs, errors = load_specs(spec_dir)
+def _roles(loaded: Loaded) -> tuple[Document | None, list[Document]]:
+    api_doc = next((document for role, document in loaded if role == "api"), None)
+    return api_doc, [document for role, document in loaded if role == "endpoint"]
+
+
+def _model(api_doc: Document | None, endpoint_docs: list[Document], errors: list[SpecError]) -> Api:
+    """The IR of checked documents; SpecErrors with every error found, the earlier stages' included."""
+    errors = list(errors)
     api = None
     if api_doc is not None:
         api, semantic = build_api(api_doc, endpoint_docs)
@@ -82,15 +101,78 @@ def build_ir(spec_dir: Path) -> Api:
     return api
 
 
+def build_ir(spec_dir: Path) -> Api:
+    """Load, check and model ``spec_dir``; raise SpecErrors with every error found."""
+    return _model(*load_specs(spec_dir))
+
+
 def build_files(spec_dir: Path, cache_dir: Path | None = None, override_dir: Path | None = None) -> dict[str, str]:
     """The whole generated tree, rendered and formatted, in memory: what ``generate`` writes."""
     key = cache.build_key(spec_dir, override_dir) if cache_dir is not None else None
     if cache_dir is not None and key is not None and (hit := cache.load(cache_dir, key)) is not None:
         return hit
-    api = build_ir(spec_dir)
-    # The export is JSON, which format_files passes through untouched.
-    files = format_files({**render_package(api, override_dir), **export_files(api)}, cache_dir)
+    files = _build(spec_dir, cache_dir, override_dir)
     # Stored only if no input changed while building, so an entry always matches its key.
     if cache_dir is not None and key is not None and key == cache.build_key(spec_dir, override_dir):
         cache.store(cache_dir, key, files)
     return files
+
+
+def _build(spec_dir: Path, cache_dir: Path | None, override_dir: Path | None) -> dict[str, str]:
+    """Every file rendered and formatted, on every CPU.
+
+    Helpers are forked as soon as the specs are parsed, and start rendering and formatting while
+    this process checks the specs against the meta-schema: they model the documents as parsed,
+    which are exactly the checked ones when the check passes. When it fails, they are stopped and
+    the errors raised as from a build in one process; so are rendering and formatting errors (the
+    first file in the order one process would have met it).
+    """
+    loaded, errors = _load(spec_dir)
+    maker = _Maker(override_dir, cache_dir)
+
+    def unchecked_plan() -> list[render.Job]:
+        return maker.plan(_model(*_roles(loaded), []))
+
+    # No more processes than spec files: more would mostly import Jinja and black for nothing.
+    processes = min(parallel.available_cpus(), len(loaded))
+    with parallel.Helpers(unchecked_plan, maker.make, _path, processes) as helpers:
+        api = _model(*_check(spec_dir, loaded, errors))
+        exported = export_files(api)  # JSON, nothing to format; made while the helpers work
+        jobs = maker.plan(api)
+        made = dict(zip((job.path for job in jobs), helpers.map(jobs)))
+    for stage, paths in (("render", [job.path for job in render.plan(api)]), ("format", sorted(made))):
+        for path in paths:
+            failure = made[path][1]
+            if failure is not None and failure[0] == stage:
+                raise GenerationError(*failure)
+    return {**{path: made[path][0] for path in sorted(made)}, **exported}
+
+
+Made = tuple[str, "tuple[str, str, str] | None"]
+"""A file's formatted text; or "" and its error's stage, target and detail (which cross processes)."""
+
+
+def _path(job: render.Job) -> str:
+    return job.path
+
+
+class _Maker:
+    """Renders and formats one file: the unit of work the processes share."""
+
+    def __init__(self, override_dir: Path | None, cache_dir: Path | None) -> None:
+        self.renderer = render.Renderer(override_dir)
+        self.cache_dir = cache_dir
+
+    def plan(self, api: Api) -> list[render.Job]:
+        """Every file to make, the most work first (claimed last, a big file would keep one process
+        busy while the others have nothing left to do)."""
+        return sorted(render.plan(api), key=self.renderer.weight, reverse=True)
+
+    def make(self, job: render.Job) -> Made:
+        try:
+            text, failure = format_one(job.path, self.renderer.render(job), self.cache_dir)
+        except GenerationError as error:
+            failure = error
+        if failure is not None:
+            return "", (failure.stage, failure.target, failure.detail)
+        return text, None

@@ -69,12 +69,66 @@ OUTPUTS = (
 
 def render_package(api: ir.Api, override_dir: Path | None = None) -> dict[str, str]:
     """Every file of the generated package, unformatted, keyed by path relative to the output root."""
-    env = environment(override_dir)
-    files: dict[str, str] = {}
+    renderer = Renderer(override_dir)
+    return dict(sorted({job.path: renderer.render(job) for job in plan(api)}.items()))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to render: the output it is one of, its path and context, the spec files it comes from."""
+
+    api: ir.Api
+    output: Output
+    path: str
+    context: dict[str, Any]
+    sources: list[str]
+
+    @property
+    def endpoints(self) -> list[ir.Endpoint]:
+        """The endpoints the file is made from: its own, its group's, or (as far as anyone can
+        tell before rendering it) all of them."""
+        if self.output.scope == "endpoint":
+            return [self.context["endpoint"]]
+        return list(self.context["endpoints"]) if self.output.scope == "group" else list(self.api.endpoints)
+
+
+def plan(api: ir.Api) -> list[Job]:
+    """Every file of the package to render, in the order of ``OUTPUTS``; one job per path."""
+    jobs = {}
     for output in OUTPUTS:
         for path, context, sources in _instances(api, output):
-            files[path] = _render_file(env, output.template, path, context, sources, api)
-    return dict(sorted(files.items()))
+            jobs[path] = Job(api, output, path, context, sources)
+    return list(jobs.values())
+
+
+class Renderer:
+    """Renders jobs with one environment, made on first use (so a forked helper makes its own)."""
+
+    def __init__(self, override_dir: Path | None = None) -> None:
+        self.override_dir = override_dir
+        self._environment: jinja2.Environment | None = None
+        self._sizes: dict[str, int] = {}
+        self._nodes: dict[int, int] = {}
+
+    def render(self, job: Job) -> str:
+        if self._environment is None:
+            self._environment = environment(self.override_dir)
+        return _render_file(self._environment, job.output.template, job.path, job.context, job.sources, job.api)
+
+    def weight(self, job: Job) -> tuple[int, int]:
+        """A guess at the work of rendering and formatting ``job``, known before doing it: how
+        much of the API goes into it (the parameters and response fields of its endpoints), then
+        its template's size. A file grows with both."""
+        template = job.output.template
+        if template not in self._sizes:
+            found = [d / template for d in (self.override_dir, TEMPLATES / "package") if d and (d / template).is_file()]
+            self._sizes[template] = found[0].stat().st_size if found else 0
+        return sum(map(self._size, job.endpoints)), self._sizes[template]
+
+    def _size(self, endpoint: ir.Endpoint) -> int:
+        if id(endpoint) not in self._nodes:  # by identity: hashing the IR would walk it all again
+            self._nodes[id(endpoint)] = len(endpoint.params) + len(endpoint.result.walk())
+        return self._nodes[id(endpoint)]
 
 
 def _instances(api: ir.Api, output: Output) -> list[tuple[str, dict[str, Any], list[str]]]:
@@ -148,6 +202,8 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     # Imported here: a run answered from the build cache (generator/cache.py) never loads Jinja.
     import jinja2
 
+    from . import template_cache
+
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(TEMPLATES / "package")]
     if override_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(override_dir))
@@ -173,6 +229,8 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         module=module_name,
     )
     env.tests.update(generic=is_generic)
+    # Last: the cache is named for the environment's whole configuration, filters included.
+    env.bytecode_cache = template_cache.for_environment(env)
     return env
 
 
@@ -295,8 +353,11 @@ def field_type(node: ir.Field, uses: Callable[[str, str], str]) -> str:
     if node.kind in ("object", "array"):
         model = f"{node.model}[ResultT]" if is_generic(node) else str(node.model)
         return f"{model} | None" if node.kind == "object" else f"list[{model}] | None"
-    free = {"object": f"dict[str, {uses('typing', 'Any')}]", "array": f"list[{uses('typing', 'Any')}]"}
-    scalar = free.get(str(node.scalar)) or _SCALAR[str(node.scalar)]
+    if node.scalar in ("object", "array"):
+        # A value the docs give no fields or items for: any JSON, kept as it is.
+        scalar = f"dict[str, {uses('typing', 'Any')}]" if node.scalar == "object" else f"list[{uses('typing', 'Any')}]"
+    else:
+        scalar = _SCALAR[str(node.scalar)]
     return f"list[{scalar}] | None" if node.kind == "list" else f"{scalar} | None"
 
 

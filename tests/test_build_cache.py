@@ -43,7 +43,7 @@ def test_a_hit_is_the_build_itself_without_rendering(
     def refuse(*args: object, **kwargs: object) -> dict[str, str]:
         raise AssertionError("rendered although the cache holds this build")
 
-    monkeypatch.setattr("generator.pipeline.render_package", refuse)
+    monkeypatch.setattr("generator.render.plan", refuse)
     assert build_files(SPEC_DIR, tmp_path) == uncached
 
 

@@ -101,3 +101,4 @@ def test_a_corrupt_cache_entry_only_costs_time(
     for entry in entries(cache):
         entry.write_bytes(damage)
     assert build_files(SPEC_DIR, cache) == uncached
+

@@ -148,3 +148,16 @@ def test_errors_of_two_endpoint_files_are_both_reported(tmp_path: Path) -> None:
         "spec/backlinks/first.yaml:11: limit.minimum: minimum 100 is greater than maximum 10",
         "spec/backlinks/second.yaml:14: tasks.result.items.url: parent 'tasks.result.items' is not defined before it",
     ]
+
+
+def test_the_meta_schema_is_a_valid_draft_2020_12_schema() -> None:
+    """``generator/check.py`` trusts its meta-schema rather than checking it on every run."""
+    import json
+
+    import jsonschema
+
+    from generator.check import SCHEMA_PATH
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)

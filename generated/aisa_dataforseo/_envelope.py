@@ -14,16 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ._model import (
-    Bindings,
-    Model,
-    as_integer,
-    as_mapping,
-    as_models,
-    as_number,
-    as_scalars,
-    as_string,
-)
+from ._model import Context, Model
 
 __all__ = ["Response", "ResultT", "Task"]
 
@@ -31,7 +22,7 @@ ResultT = TypeVar("ResultT", bound=Model)
 """The result model of one endpoint."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Task(Model, Generic[ResultT]):
     """array of tasks"""
 
@@ -68,38 +59,8 @@ class Task(Model, Generic[ResultT]):
     result: list[ResultT] | None = None
     """array of results"""
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.id = value = get("id")
-        if type(value) is not str and value is not None:
-            self.id = as_string(value, path, "id")
-        self.status_code = value = get("status_code")
-        if type(value) is not int and value is not None:
-            self.status_code = as_integer(value, path, "status_code")
-        self.status_message = value = get("status_message")
-        if type(value) is not str and value is not None:
-            self.status_message = as_string(value, path, "status_message")
-        self.time = value = get("time")
-        if type(value) is not str and value is not None:
-            self.time = as_string(value, path, "time")
-        self.cost = value = get("cost")
-        if type(value) is not int and value is not None:
-            self.cost = as_number(value, path, "cost")
-        self.result_count = value = get("result_count")
-        if type(value) is not int and value is not None:
-            self.result_count = as_integer(value, path, "result_count")
-        self.path = value = get("path")
-        if value is not None:
-            self.path = as_scalars(as_string, str, value, path, "path")
-        self.data = value = get("data")
-        if type(value) is not dict and value is not None:
-            self.data = as_mapping(value, path, "data")
-        self.result = value = get("result")
-        if value is not None:
-            self.result = as_models(bindings.get("ResultT"), value, path, "result", bindings)
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class Response(Model, Generic[ResultT]):
     """The response envelope shared by every endpoint."""
 
@@ -131,37 +92,15 @@ class Response(Model, Generic[ResultT]):
     tasks: list[Task[ResultT]] | None = None
     """array of tasks"""
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.version = value = get("version")
-        if type(value) is not str and value is not None:
-            self.version = as_string(value, path, "version")
-        self.status_code = value = get("status_code")
-        if type(value) is not int and value is not None:
-            self.status_code = as_integer(value, path, "status_code")
-        self.status_message = value = get("status_message")
-        if type(value) is not str and value is not None:
-            self.status_message = as_string(value, path, "status_message")
-        self.time = value = get("time")
-        if type(value) is not str and value is not None:
-            self.time = as_string(value, path, "time")
-        self.cost = value = get("cost")
-        if type(value) is not int and value is not None:
-            self.cost = as_number(value, path, "cost")
-        self.tasks_count = value = get("tasks_count")
-        if type(value) is not int and value is not None:
-            self.tasks_count = as_integer(value, path, "tasks_count")
-        self.tasks_error = value = get("tasks_error")
-        if type(value) is not int and value is not None:
-            self.tasks_error = as_integer(value, path, "tasks_error")
-        self.tasks = value = get("tasks")
-        if value is not None:
-            self.tasks = as_models(Task, value, path, "tasks", bindings)
-
     @classmethod
-    def parse(cls, data: Mapping[str, Any], result: type[ResultT]) -> Response[ResultT]:
-        """Parse a whole response whose task results are ``result`` models."""
-        return cls._parse(data, "", {"ResultT": result})
+    def parse(
+        cls, data: Mapping[str, Any], result: type[ResultT], *, copy: bool = True
+    ) -> Response[ResultT]:
+        """Parse a whole response whose task results are ``result`` models.
+
+        ``copy=False`` hands ``data`` over to the models, as :meth:`Model.from_dict` explains.
+        """
+        return cls._parse(data, "", Context({"ResultT": result}, owned=not copy))
 
     def failed_tasks(self) -> list[Task[ResultT]]:
         """The tasks whose ``status_code`` is not 20000."""

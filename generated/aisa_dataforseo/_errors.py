@@ -255,6 +255,7 @@ class ResponseParseError(APIError, ValueError):
     def __init__(self, message: str, *, path: str = "", body: object = None) -> None:
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
+        self.reason = message  # what is wrong there, without the path
         self.body = body
         # Set by the client: the HTTP response whose body this is (status, headers, raw bytes).
         self.http_response: httpx.Response | None = None

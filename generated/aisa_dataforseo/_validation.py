@@ -23,14 +23,12 @@ rather than read from the clock inside each check, so one request is judged agai
 
 import calendar
 import datetime as dt
-import difflib
 import functools
 import math
 import operator
 import re
 import reprlib
 import time
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
@@ -142,6 +140,10 @@ class Check:
         raise NotImplementedError
 
 
+# The bound kinds below are dataclasses through this class alone: they add no field, and each
+# @dataclass of their own would compile another set of methods at import, a fraction of a
+# millisecond that every program pays before its first call.
+@dataclass(frozen=True)
 class _Limit(Check):
     """The six bound kinds: compare a size (or the number itself) with a floor or a ceiling."""
 
@@ -158,54 +160,42 @@ class _Limit(Check):
         return f"must {self._verb} {side} {_count(self.value, self._noun)}, got {size}"
 
 
-@dataclass(frozen=True)
 class MinLength(_Limit):
     rule: ClassVar[str] = "min_length"
     _floor: ClassVar[bool] = True
     # len() of a str counts code points, which is what the docs' "character limit" means; the
     # UTF-8 byte count would reject a 255-character tag written in Cyrillic.
     _noun: ClassVar[str] = "character"
-    value: int
 
 
-@dataclass(frozen=True)
 class MaxLength(_Limit):
     rule: ClassVar[str] = "max_length"
     _floor: ClassVar[bool] = False
     _noun: ClassVar[str] = "character"
-    value: int
 
 
-@dataclass(frozen=True)
 class MinItems(_Limit):
     rule: ClassVar[str] = "min_items"
     _floor: ClassVar[bool] = True
     _noun: ClassVar[str] = "item"
     _verb: ClassVar[str] = "have"
-    value: int
 
 
-@dataclass(frozen=True)
 class MaxItems(_Limit):
     rule: ClassVar[str] = "max_items"
     _floor: ClassVar[bool] = False
     _noun: ClassVar[str] = "item"
     _verb: ClassVar[str] = "have"
-    value: int
 
 
-@dataclass(frozen=True)
 class Minimum(_Limit):
     rule: ClassVar[str] = "minimum"
     _floor: ClassVar[bool] = True
-    value: int | float
 
 
-@dataclass(frozen=True)
 class Maximum(_Limit):
     rule: ClassVar[str] = "maximum"
     _floor: ClassVar[bool] = False
-    value: int | float
 
 
 @dataclass(frozen=True)
@@ -219,6 +209,8 @@ class OneOf(Check):
         return f"must be {_choices(self.values)}, got {_show(value)}"
 
 
+# Likewise the source of MinDate's and MaxDate's fields and methods.
+@dataclass(frozen=True)
 class _DateLimit(Check):
     """Both date kinds: the value must fall on the right side of a bound resolved for today."""
 
@@ -236,18 +228,14 @@ class _DateLimit(Check):
         return f"must be {side} {limit.isoformat()}{source}, got {value.isoformat()}"
 
 
-@dataclass(frozen=True)
 class MinDate(_DateLimit):
     rule: ClassVar[str] = "min_date"
     _floor: ClassVar[bool] = True
-    bound: DateBound
 
 
-@dataclass(frozen=True)
 class MaxDate(_DateLimit):
     rule: ClassVar[str] = "max_date"
     _floor: ClassVar[bool] = False
-    bound: DateBound
 
 
 # -- string formats ---------------------------------------------------------------------------
@@ -260,6 +248,8 @@ def _host_char(char: str) -> bool:
         return char.isalnum() or char == "-"
     # Internationalised names are written in Unicode here; many scripts need combining marks
     # (category M) as well as letters, so a letters-only rule would reject real domains.
+    import unicodedata  # only a non-ASCII name needs it
+
     return unicodedata.category(char)[0] in "LMN"
 
 
@@ -755,6 +745,8 @@ class EndpointSpec:
         return found
 
     def _unknown(self, name: str) -> str:
+        import difflib  # only a misspelt argument needs it, and it is slow to import
+
         known = [param.name for param in self.params]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -7,11 +7,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from .._model import Bindings, Model, as_integer, as_models, as_string
+from .._model import Model
 from .._validation import (
     DateBound,
     EndpointSpec,
@@ -61,7 +59,7 @@ ENDPOINT = EndpointSpec(
 """What the docs say a call must satisfy; checked before any request is sent."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksBulkNewLostBacklinksLiveItem(Model):
     """contains relevant backlinks and referring domains data"""
 
@@ -74,20 +72,8 @@ class BacklinksBulkNewLostBacklinksLiveItem(Model):
     lost_backlinks: int | None = None
     """number of lost backlinks number of lost backlinks of the target"""
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.target = value = get("target")
-        if type(value) is not str and value is not None:
-            self.target = as_string(value, path, "target")
-        self.new_backlinks = value = get("new_backlinks")
-        if type(value) is not int and value is not None:
-            self.new_backlinks = as_integer(value, path, "new_backlinks")
-        self.lost_backlinks = value = get("lost_backlinks")
-        if type(value) is not int and value is not None:
-            self.lost_backlinks = as_integer(value, path, "lost_backlinks")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksBulkNewLostBacklinksLiveResult(Model):
     """One result of the task."""
 
@@ -96,14 +82,3 @@ class BacklinksBulkNewLostBacklinksLiveResult(Model):
 
     items: list[BacklinksBulkNewLostBacklinksLiveItem] | None = None
     """contains relevant backlinks and referring domains data"""
-
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.items_count = value = get("items_count")
-        if type(value) is not int and value is not None:
-            self.items_count = as_integer(value, path, "items_count")
-        self.items = value = get("items")
-        if value is not None:
-            self.items = as_models(
-                BacklinksBulkNewLostBacklinksLiveItem, value, path, "items", bindings
-            )

@@ -7,11 +7,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._model import Bindings, Model, as_integer, as_mapping, as_models, as_string
+from .._model import Model
 from .._validation import (
     DistinctDomains,
     EndpointSpec,
@@ -62,7 +61,7 @@ ENDPOINT = EndpointSpec(
 """What the docs say a call must satisfy; checked before any request is sent."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksBulkPagesSummaryLiveItem(Model):
     """items array"""
 
@@ -166,89 +165,8 @@ class BacklinksBulkPagesSummaryLiveItem(Model):
     referring links are located and the link count per each country
     """
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.type = value = get("type")
-        if type(value) is not str and value is not None:
-            self.type = as_string(value, path, "type")
-        self.url = value = get("url")
-        if type(value) is not str and value is not None:
-            self.url = as_string(value, path, "url")
-        self.rank = value = get("rank")
-        if type(value) is not int and value is not None:
-            self.rank = as_integer(value, path, "rank")
-        self.main_domain_rank = value = get("main_domain_rank")
-        if type(value) is not int and value is not None:
-            self.main_domain_rank = as_integer(value, path, "main_domain_rank")
-        self.backlinks = value = get("backlinks")
-        if type(value) is not int and value is not None:
-            self.backlinks = as_integer(value, path, "backlinks")
-        self.first_seen = value = get("first_seen")
-        if type(value) is not str and value is not None:
-            self.first_seen = as_string(value, path, "first_seen")
-        self.lost_date = value = get("lost_date")
-        if type(value) is not str and value is not None:
-            self.lost_date = as_string(value, path, "lost_date")
-        self.backlinks_spam_score = value = get("backlinks_spam_score")
-        if type(value) is not int and value is not None:
-            self.backlinks_spam_score = as_integer(value, path, "backlinks_spam_score")
-        self.broken_backlinks = value = get("broken_backlinks")
-        if type(value) is not int and value is not None:
-            self.broken_backlinks = as_integer(value, path, "broken_backlinks")
-        self.broken_pages = value = get("broken_pages")
-        if type(value) is not int and value is not None:
-            self.broken_pages = as_integer(value, path, "broken_pages")
-        self.referring_domains = value = get("referring_domains")
-        if type(value) is not int and value is not None:
-            self.referring_domains = as_integer(value, path, "referring_domains")
-        self.referring_domains_nofollow = value = get("referring_domains_nofollow")
-        if type(value) is not int and value is not None:
-            self.referring_domains_nofollow = as_integer(value, path, "referring_domains_nofollow")
-        self.referring_main_domains = value = get("referring_main_domains")
-        if type(value) is not int and value is not None:
-            self.referring_main_domains = as_integer(value, path, "referring_main_domains")
-        self.referring_main_domains_nofollow = value = get("referring_main_domains_nofollow")
-        if type(value) is not int and value is not None:
-            self.referring_main_domains_nofollow = as_integer(
-                value, path, "referring_main_domains_nofollow"
-            )
-        self.referring_ips = value = get("referring_ips")
-        if type(value) is not int and value is not None:
-            self.referring_ips = as_integer(value, path, "referring_ips")
-        self.referring_subnets = value = get("referring_subnets")
-        if type(value) is not int and value is not None:
-            self.referring_subnets = as_integer(value, path, "referring_subnets")
-        self.referring_pages = value = get("referring_pages")
-        if type(value) is not int and value is not None:
-            self.referring_pages = as_integer(value, path, "referring_pages")
-        self.referring_pages_nofollow = value = get("referring_pages_nofollow")
-        if type(value) is not int and value is not None:
-            self.referring_pages_nofollow = as_integer(value, path, "referring_pages_nofollow")
-        self.referring_links_tld = value = get("referring_links_tld")
-        if type(value) is not dict and value is not None:
-            self.referring_links_tld = as_mapping(value, path, "referring_links_tld")
-        self.referring_links_types = value = get("referring_links_types")
-        if type(value) is not dict and value is not None:
-            self.referring_links_types = as_mapping(value, path, "referring_links_types")
-        self.referring_links_attributes = value = get("referring_links_attributes")
-        if type(value) is not dict and value is not None:
-            self.referring_links_attributes = as_mapping(value, path, "referring_links_attributes")
-        self.referring_links_platform_types = value = get("referring_links_platform_types")
-        if type(value) is not dict and value is not None:
-            self.referring_links_platform_types = as_mapping(
-                value, path, "referring_links_platform_types"
-            )
-        self.referring_links_semantic_locations = value = get("referring_links_semantic_locations")
-        if type(value) is not dict and value is not None:
-            self.referring_links_semantic_locations = as_mapping(
-                value, path, "referring_links_semantic_locations"
-            )
-        self.referring_links_countries = value = get("referring_links_countries")
-        if type(value) is not dict and value is not None:
-            self.referring_links_countries = as_mapping(value, path, "referring_links_countries")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksBulkPagesSummaryLiveResult(Model):
     """One result of the task."""
 
@@ -260,17 +178,3 @@ class BacklinksBulkPagesSummaryLiveResult(Model):
 
     items: list[BacklinksBulkPagesSummaryLiveItem] | None = None
     """items array"""
-
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.total_count = value = get("total_count")
-        if type(value) is not int and value is not None:
-            self.total_count = as_integer(value, path, "total_count")
-        self.items_count = value = get("items_count")
-        if type(value) is not int and value is not None:
-            self.items_count = as_integer(value, path, "items_count")
-        self.items = value = get("items")
-        if value is not None:
-            self.items = as_models(
-                BacklinksBulkPagesSummaryLiveItem, value, path, "items", bindings
-            )

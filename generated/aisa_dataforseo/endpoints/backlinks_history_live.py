@@ -8,21 +8,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._model import (
-    Bindings,
-    Model,
-    as_boolean,
-    as_integer,
-    as_mapping,
-    as_model,
-    as_models,
-    as_scalars,
-    as_string,
-)
+from .._model import Model
 from .._validation import (
     DateBound,
     EndpointSpec,
@@ -83,7 +72,7 @@ ENDPOINT = EndpointSpec(
 """What the docs say a call must satisfy; checked before any request is sent."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksHistoryLiveItemInfo(Model):
     """information about the target"""
 
@@ -113,32 +102,8 @@ class BacklinksHistoryLiveItemInfo(Model):
     calculated on this help center page
     """
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.server = value = get("server")
-        if type(value) is not str and value is not None:
-            self.server = as_string(value, path, "server")
-        self.cms = value = get("cms")
-        if type(value) is not str and value is not None:
-            self.cms = as_string(value, path, "cms")
-        self.platform_type = value = get("platform_type")
-        if value is not None:
-            self.platform_type = as_scalars(as_string, str, value, path, "platform_type")
-        self.ip_address = value = get("ip_address")
-        if type(value) is not str and value is not None:
-            self.ip_address = as_string(value, path, "ip_address")
-        self.country = value = get("country")
-        if type(value) is not str and value is not None:
-            self.country = as_string(value, path, "country")
-        self.is_ip = value = get("is_ip")
-        if type(value) is not bool and value is not None:
-            self.is_ip = as_boolean(value, path, "is_ip")
-        self.target_spam_score = value = get("target_spam_score")
-        if type(value) is not int and value is not None:
-            self.target_spam_score = as_integer(value, path, "target_spam_score")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksHistoryLiveItem(Model):
     """contains historical backlink data for the specified domain the data is provided
     month-by-month; the metrics are aggregated according to the backlinks the specified domain had
@@ -266,101 +231,8 @@ class BacklinksHistoryLiveItem(Model):
     referring_pages_nofollow: int | None = None
     """number of referring pages pointing at least one nofollow link to the target"""
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.type = value = get("type")
-        if type(value) is not str and value is not None:
-            self.type = as_string(value, path, "type")
-        self.date = value = get("date")
-        if type(value) is not str and value is not None:
-            self.date = as_string(value, path, "date")
-        self.rank = value = get("rank")
-        if type(value) is not int and value is not None:
-            self.rank = as_integer(value, path, "rank")
-        self.backlinks = value = get("backlinks")
-        if type(value) is not int and value is not None:
-            self.backlinks = as_integer(value, path, "backlinks")
-        self.new_backlinks = value = get("new_backlinks")
-        if type(value) is not int and value is not None:
-            self.new_backlinks = as_integer(value, path, "new_backlinks")
-        self.lost_backlinks = value = get("lost_backlinks")
-        if type(value) is not int and value is not None:
-            self.lost_backlinks = as_integer(value, path, "lost_backlinks")
-        self.new_referring_domains = value = get("new_referring_domains")
-        if type(value) is not int and value is not None:
-            self.new_referring_domains = as_integer(value, path, "new_referring_domains")
-        self.lost_referring_domains = value = get("lost_referring_domains")
-        if type(value) is not int and value is not None:
-            self.lost_referring_domains = as_integer(value, path, "lost_referring_domains")
-        self.crawled_pages = value = get("crawled_pages")
-        if type(value) is not int and value is not None:
-            self.crawled_pages = as_integer(value, path, "crawled_pages")
-        self.info = value = get("info")
-        if value is not None:
-            self.info = as_model(BacklinksHistoryLiveItemInfo, value, path, "info", bindings)
-        self.internal_links_count = value = get("internal_links_count")
-        if type(value) is not int and value is not None:
-            self.internal_links_count = as_integer(value, path, "internal_links_count")
-        self.external_links_count = value = get("external_links_count")
-        if type(value) is not int and value is not None:
-            self.external_links_count = as_integer(value, path, "external_links_count")
-        self.broken_backlinks = value = get("broken_backlinks")
-        if type(value) is not int and value is not None:
-            self.broken_backlinks = as_integer(value, path, "broken_backlinks")
-        self.broken_pages = value = get("broken_pages")
-        if type(value) is not int and value is not None:
-            self.broken_pages = as_integer(value, path, "broken_pages")
-        self.referring_domains = value = get("referring_domains")
-        if type(value) is not int and value is not None:
-            self.referring_domains = as_integer(value, path, "referring_domains")
-        self.referring_domains_nofollow = value = get("referring_domains_nofollow")
-        if type(value) is not int and value is not None:
-            self.referring_domains_nofollow = as_integer(value, path, "referring_domains_nofollow")
-        self.referring_main_domains = value = get("referring_main_domains")
-        if type(value) is not int and value is not None:
-            self.referring_main_domains = as_integer(value, path, "referring_main_domains")
-        self.referring_main_domains_nofollow = value = get("referring_main_domains_nofollow")
-        if type(value) is not int and value is not None:
-            self.referring_main_domains_nofollow = as_integer(
-                value, path, "referring_main_domains_nofollow"
-            )
-        self.referring_ips = value = get("referring_ips")
-        if type(value) is not int and value is not None:
-            self.referring_ips = as_integer(value, path, "referring_ips")
-        self.referring_subnets = value = get("referring_subnets")
-        if type(value) is not int and value is not None:
-            self.referring_subnets = as_integer(value, path, "referring_subnets")
-        self.referring_pages = value = get("referring_pages")
-        if type(value) is not int and value is not None:
-            self.referring_pages = as_integer(value, path, "referring_pages")
-        self.referring_links_tld = value = get("referring_links_tld")
-        if type(value) is not dict and value is not None:
-            self.referring_links_tld = as_mapping(value, path, "referring_links_tld")
-        self.referring_links_types = value = get("referring_links_types")
-        if type(value) is not dict and value is not None:
-            self.referring_links_types = as_mapping(value, path, "referring_links_types")
-        self.referring_links_attributes = value = get("referring_links_attributes")
-        if type(value) is not dict and value is not None:
-            self.referring_links_attributes = as_mapping(value, path, "referring_links_attributes")
-        self.referring_links_platform_types = value = get("referring_links_platform_types")
-        if type(value) is not dict and value is not None:
-            self.referring_links_platform_types = as_mapping(
-                value, path, "referring_links_platform_types"
-            )
-        self.referring_links_semantic_locations = value = get("referring_links_semantic_locations")
-        if type(value) is not dict and value is not None:
-            self.referring_links_semantic_locations = as_mapping(
-                value, path, "referring_links_semantic_locations"
-            )
-        self.referring_links_countries = value = get("referring_links_countries")
-        if type(value) is not dict and value is not None:
-            self.referring_links_countries = as_mapping(value, path, "referring_links_countries")
-        self.referring_pages_nofollow = value = get("referring_pages_nofollow")
-        if type(value) is not int and value is not None:
-            self.referring_pages_nofollow = as_integer(value, path, "referring_pages_nofollow")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksHistoryLiveResult(Model):
     """One result of the task."""
 
@@ -381,21 +253,3 @@ class BacklinksHistoryLiveResult(Model):
     month-by-month; the metrics are aggregated according to the backlinks the specified domain had
     on the first day of each given month
     """
-
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.target = value = get("target")
-        if type(value) is not str and value is not None:
-            self.target = as_string(value, path, "target")
-        self.date_from = value = get("date_from")
-        if type(value) is not str and value is not None:
-            self.date_from = as_string(value, path, "date_from")
-        self.date_to = value = get("date_to")
-        if type(value) is not str and value is not None:
-            self.date_to = as_string(value, path, "date_to")
-        self.items_count = value = get("items_count")
-        if type(value) is not int and value is not None:
-            self.items_count = as_integer(value, path, "items_count")
-        self.items = value = get("items")
-        if value is not None:
-            self.items = as_models(BacklinksHistoryLiveItem, value, path, "items", bindings)

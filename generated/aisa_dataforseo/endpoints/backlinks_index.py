@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from .._model import Bindings, Model, as_integer, as_models, as_string
+from .._model import Model
 from .._validation import EndpointSpec
 
 __all__ = ["ENDPOINT", "BacklinksIndexIndexHistory", "BacklinksIndexResult"]
@@ -23,7 +21,7 @@ ENDPOINT = EndpointSpec(
 """What the docs say a call must satisfy; checked before any request is sent."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksIndexIndexHistory(Model):
     """index volume data for the past 12 months"""
 
@@ -41,23 +39,8 @@ class BacklinksIndexIndexHistory(Model):
     total_domains: int | None = None
     """total number of domains our database contained on the given date"""
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.date = value = get("date")
-        if type(value) is not str and value is not None:
-            self.date = as_string(value, path, "date")
-        self.total_backlinks = value = get("total_backlinks")
-        if type(value) is not int and value is not None:
-            self.total_backlinks = as_integer(value, path, "total_backlinks")
-        self.total_pages = value = get("total_pages")
-        if type(value) is not int and value is not None:
-            self.total_pages = as_integer(value, path, "total_pages")
-        self.total_domains = value = get("total_domains")
-        if type(value) is not int and value is not None:
-            self.total_domains = as_integer(value, path, "total_domains")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class BacklinksIndexResult(Model):
     """One result of the task."""
 
@@ -72,20 +55,3 @@ class BacklinksIndexResult(Model):
 
     index_history: list[BacklinksIndexIndexHistory] | None = None
     """index volume data for the past 12 months"""
-
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.total_backlinks = value = get("total_backlinks")
-        if type(value) is not int and value is not None:
-            self.total_backlinks = as_integer(value, path, "total_backlinks")
-        self.total_pages = value = get("total_pages")
-        if type(value) is not int and value is not None:
-            self.total_pages = as_integer(value, path, "total_pages")
-        self.total_domains = value = get("total_domains")
-        if type(value) is not int and value is not None:
-            self.total_domains = as_integer(value, path, "total_domains")
-        self.index_history = value = get("index_history")
-        if value is not None:
-            self.index_history = as_models(
-                BacklinksIndexIndexHistory, value, path, "index_history", bindings
-            )

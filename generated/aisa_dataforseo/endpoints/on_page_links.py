@@ -5,20 +5,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from .._model import (
-    Bindings,
-    Model,
-    as_boolean,
-    as_integer,
-    as_model,
-    as_models,
-    as_scalars,
-    as_string,
-)
+from .._model import Model
 from .._validation import EndpointSpec, FilterExpression, Format, Maximum, MaxLength, Minimum, Param
 
 __all__ = ["ENDPOINT", "OnPageLinksCrawlStatus", "OnPageLinksItem", "OnPageLinksResult"]
@@ -83,7 +72,7 @@ ENDPOINT = EndpointSpec(
 """What the docs say a call must satisfy; checked before any request is sent."""
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class OnPageLinksItem(Model):
     """items array"""
 
@@ -155,71 +144,8 @@ class OnPageLinksItem(Model):
     attribute example: "en-US", "fr\"
     """
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.type = value = get("type")
-        if type(value) is not str and value is not None:
-            self.type = as_string(value, path, "type")
-        self.domain_from = value = get("domain_from")
-        if type(value) is not str and value is not None:
-            self.domain_from = as_string(value, path, "domain_from")
-        self.domain_to = value = get("domain_to")
-        if type(value) is not str and value is not None:
-            self.domain_to = as_string(value, path, "domain_to")
-        self.page_from = value = get("page_from")
-        if type(value) is not str and value is not None:
-            self.page_from = as_string(value, path, "page_from")
-        self.page_to = value = get("page_to")
-        if type(value) is not str and value is not None:
-            self.page_to = as_string(value, path, "page_to")
-        self.link_from = value = get("link_from")
-        if type(value) is not str and value is not None:
-            self.link_from = as_string(value, path, "link_from")
-        self.link_to = value = get("link_to")
-        if type(value) is not str and value is not None:
-            self.link_to = as_string(value, path, "link_to")
-        self.link_attribute = value = get("link_attribute")
-        if value is not None:
-            self.link_attribute = as_scalars(as_string, str, value, path, "link_attribute")
-        self.dofollow = value = get("dofollow")
-        if type(value) is not bool and value is not None:
-            self.dofollow = as_boolean(value, path, "dofollow")
-        self.page_from_scheme = value = get("page_from_scheme")
-        if type(value) is not str and value is not None:
-            self.page_from_scheme = as_string(value, path, "page_from_scheme")
-        self.page_to_scheme = value = get("page_to_scheme")
-        if type(value) is not str and value is not None:
-            self.page_to_scheme = as_string(value, path, "page_to_scheme")
-        self.direction = value = get("direction")
-        if type(value) is not str and value is not None:
-            self.direction = as_string(value, path, "direction")
-        self.is_broken = value = get("is_broken")
-        if type(value) is not bool and value is not None:
-            self.is_broken = as_boolean(value, path, "is_broken")
-        self.text = value = get("text")
-        if type(value) is not str and value is not None:
-            self.text = as_string(value, path, "text")
-        self.is_link_relation_conflict = value = get("is_link_relation_conflict")
-        if type(value) is not bool and value is not None:
-            self.is_link_relation_conflict = as_boolean(value, path, "is_link_relation_conflict")
-        self.page_to_status_code = value = get("page_to_status_code")
-        if type(value) is not int and value is not None:
-            self.page_to_status_code = as_integer(value, path, "page_to_status_code")
-        self.image_alt = value = get("image_alt")
-        if type(value) is not str and value is not None:
-            self.image_alt = as_string(value, path, "image_alt")
-        self.image_src = value = get("image_src")
-        if type(value) is not str and value is not None:
-            self.image_src = as_string(value, path, "image_src")
-        self.is_valid_hreflang = value = get("is_valid_hreflang")
-        if type(value) is not bool and value is not None:
-            self.is_valid_hreflang = as_boolean(value, path, "is_valid_hreflang")
-        self.hreflang = value = get("hreflang")
-        if type(value) is not str and value is not None:
-            self.hreflang = as_string(value, path, "hreflang")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class OnPageLinksCrawlStatus(Model):
     """details of the crawling session"""
 
@@ -234,20 +160,8 @@ class OnPageLinksCrawlStatus(Model):
     pages_crawled: int | None = None
     """number of crawled pages"""
 
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.max_crawl_pages = value = get("max_crawl_pages")
-        if type(value) is not int and value is not None:
-            self.max_crawl_pages = as_integer(value, path, "max_crawl_pages")
-        self.pages_in_queue = value = get("pages_in_queue")
-        if type(value) is not int and value is not None:
-            self.pages_in_queue = as_integer(value, path, "pages_in_queue")
-        self.pages_crawled = value = get("pages_crawled")
-        if type(value) is not int and value is not None:
-            self.pages_crawled = as_integer(value, path, "pages_crawled")
 
-
-@dataclass(slots=True, kw_only=True)
+@dataclass(kw_only=True)
 class OnPageLinksResult(Model):
     """One result of the task."""
 
@@ -272,29 +186,3 @@ class OnPageLinksResult(Model):
 
     items: list[OnPageLinksItem] | None = None
     """items array"""
-
-    def _decode(self, data: Mapping[str, Any], path: str, bindings: Bindings) -> None:
-        get = data.get
-        self.crawl_progress = value = get("crawl_progress")
-        if type(value) is not str and value is not None:
-            self.crawl_progress = as_string(value, path, "crawl_progress")
-        self.crawl_status = value = get("crawl_status")
-        if value is not None:
-            self.crawl_status = as_model(
-                OnPageLinksCrawlStatus, value, path, "crawl_status", bindings
-            )
-        self.search_after_token = value = get("search_after_token")
-        if type(value) is not str and value is not None:
-            self.search_after_token = as_string(value, path, "search_after_token")
-        self.current_offset = value = get("current_offset")
-        if type(value) is not int and value is not None:
-            self.current_offset = as_integer(value, path, "current_offset")
-        self.total_items_count = value = get("total_items_count")
-        if type(value) is not int and value is not None:
-            self.total_items_count = as_integer(value, path, "total_items_count")
-        self.items_count = value = get("items_count")
-        if type(value) is not int and value is not None:
-            self.items_count = as_integer(value, path, "items_count")
-        self.items = value = get("items")
-        if value is not None:
-            self.items = as_models(OnPageLinksItem, value, path, "items", bindings)

@@ -11,23 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .._client import async_to_raw_response, to_raw_response
 from .._envelope import Response
 from .._resource import AsyncResource, SyncResource
-from ..endpoints.backlinks_bulk_new_lost_backlinks_live import (
-    ENDPOINT as BULK_NEW_LOST_BACKLINKS_LIVE,
-)
-from ..endpoints.backlinks_bulk_new_lost_backlinks_live import (
-    BacklinksBulkNewLostBacklinksLiveResult,
-)
-from ..endpoints.backlinks_bulk_pages_summary_live import ENDPOINT as BULK_PAGES_SUMMARY_LIVE
-from ..endpoints.backlinks_bulk_pages_summary_live import BacklinksBulkPagesSummaryLiveResult
-from ..endpoints.backlinks_history_live import ENDPOINT as HISTORY_LIVE
-from ..endpoints.backlinks_history_live import BacklinksHistoryLiveResult
-from ..endpoints.backlinks_index import ENDPOINT as INDEX
-from ..endpoints.backlinks_index import BacklinksIndexResult
+
+if TYPE_CHECKING:
+    # Each method imports its endpoint's module (request rules, response models) when first
+    # called: a program that makes one call does not build every model of the group.
+    from ..endpoints.backlinks_bulk_new_lost_backlinks_live import (
+        BacklinksBulkNewLostBacklinksLiveResult,
+    )
+    from ..endpoints.backlinks_bulk_pages_summary_live import BacklinksBulkPagesSummaryLiveResult
+    from ..endpoints.backlinks_history_live import BacklinksHistoryLiveResult
+    from ..endpoints.backlinks_index import BacklinksIndexResult
 
 __all__ = [
     "AsyncBacklinks",
@@ -86,8 +84,13 @@ class Backlinks(SyncResource):
 
         Docs: https://docs.dataforseo.com/v3/backlinks/bulk_new_lost_backlinks/live/
         """
+        from ..endpoints.backlinks_bulk_new_lost_backlinks_live import (
+            ENDPOINT,
+            BacklinksBulkNewLostBacklinksLiveResult,
+        )
+
         return self._client.request(
-            BULK_NEW_LOST_BACKLINKS_LIVE,
+            ENDPOINT,
             {
                 "targets": targets,
                 "date_from": date_from,
@@ -144,8 +147,13 @@ class Backlinks(SyncResource):
 
         Docs: https://docs.dataforseo.com/v3/backlinks/bulk_pages_summary/live/
         """
+        from ..endpoints.backlinks_bulk_pages_summary_live import (
+            ENDPOINT,
+            BacklinksBulkPagesSummaryLiveResult,
+        )
+
         return self._client.request(
-            BULK_PAGES_SUMMARY_LIVE,
+            ENDPOINT,
             {
                 "targets": targets,
                 "include_subdomains": include_subdomains,
@@ -206,8 +214,10 @@ class Backlinks(SyncResource):
 
         Docs: https://docs.dataforseo.com/v3/backlinks/history/live/
         """
+        from ..endpoints.backlinks_history_live import ENDPOINT, BacklinksHistoryLiveResult
+
         return self._client.request(
-            HISTORY_LIVE,
+            ENDPOINT,
             {
                 "target": target,
                 "date_from": date_from,
@@ -238,8 +248,10 @@ class Backlinks(SyncResource):
 
         Docs: https://docs.dataforseo.com/v3/backlinks/index/
         """
+        from ..endpoints.backlinks_index import ENDPOINT, BacklinksIndexResult
+
         return self._client.request(
-            INDEX,
+            ENDPOINT,
             {},
             BacklinksIndexResult,
             timeout=timeout,
@@ -262,8 +274,13 @@ class AsyncBacklinks(AsyncResource):
         """The awaitable form of :meth:`Backlinks.bulk_new_lost_backlinks_live`: the same arguments,
         rules and result.
         """
+        from ..endpoints.backlinks_bulk_new_lost_backlinks_live import (
+            ENDPOINT,
+            BacklinksBulkNewLostBacklinksLiveResult,
+        )
+
         return await self._client.request(
-            BULK_NEW_LOST_BACKLINKS_LIVE,
+            ENDPOINT,
             {
                 "targets": targets,
                 "date_from": date_from,
@@ -285,8 +302,13 @@ class AsyncBacklinks(AsyncResource):
         """The awaitable form of :meth:`Backlinks.bulk_pages_summary_live`: the same arguments,
         rules and result.
         """
+        from ..endpoints.backlinks_bulk_pages_summary_live import (
+            ENDPOINT,
+            BacklinksBulkPagesSummaryLiveResult,
+        )
+
         return await self._client.request(
-            BULK_PAGES_SUMMARY_LIVE,
+            ENDPOINT,
             {
                 "targets": targets,
                 "include_subdomains": include_subdomains,
@@ -310,8 +332,10 @@ class AsyncBacklinks(AsyncResource):
         """The awaitable form of :meth:`Backlinks.history_live`: the same arguments, rules and
         result.
         """
+        from ..endpoints.backlinks_history_live import ENDPOINT, BacklinksHistoryLiveResult
+
         return await self._client.request(
-            HISTORY_LIVE,
+            ENDPOINT,
             {
                 "target": target,
                 "date_from": date_from,
@@ -329,8 +353,10 @@ class AsyncBacklinks(AsyncResource):
         timeout: float | None = None,
     ) -> Response[BacklinksIndexResult]:
         """The awaitable form of :meth:`Backlinks.index`: the same arguments, rules and result."""
+        from ..endpoints.backlinks_index import ENDPOINT, BacklinksIndexResult
+
         return await self._client.request(
-            INDEX,
+            ENDPOINT,
             {},
             BacklinksIndexResult,
             timeout=timeout,

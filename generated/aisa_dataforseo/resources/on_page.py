@@ -6,14 +6,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._client import async_to_raw_response, to_raw_response
 from .._envelope import Response
 from .._pagination import AsyncPager, By, Paging, SyncPager
 from .._resource import AsyncResource, SyncResource
-from ..endpoints.on_page_links import ENDPOINT as LINKS
-from ..endpoints.on_page_links import OnPageLinksItem, OnPageLinksResult
+
+if TYPE_CHECKING:
+    # Each method imports its endpoint's module (request rules, response models) when first
+    # called: a program that makes one call does not build every model of the group.
+    from ..endpoints.on_page_links import OnPageLinksItem, OnPageLinksResult
 
 __all__ = ["AsyncOnPage", "AsyncOnPageWithRawResponse", "OnPage", "OnPageWithRawResponse"]
 
@@ -98,8 +101,10 @@ class OnPage(SyncResource):
 
         Docs: https://docs.dataforseo.com/v3/on_page/links/
         """
+        from ..endpoints.on_page_links import ENDPOINT, OnPageLinksResult
+
         return self._client.request(
-            LINKS,
+            ENDPOINT,
             {
                 "id": id,
                 "page_from": page_from,
@@ -131,9 +136,11 @@ class OnPage(SyncResource):
         """Every item of :meth:`links`, page after page (``by`` token or offset); ``pages()`` gives
         each response. Nothing is sent until the iteration starts; bad arguments are refused here.
         """
+        from ..endpoints.on_page_links import ENDPOINT, OnPageLinksResult
+
         return SyncPager(
             self._client,
-            LINKS,
+            ENDPOINT,
             {
                 "id": id,
                 "page_from": page_from,
@@ -170,8 +177,10 @@ class AsyncOnPage(AsyncResource):
         timeout: float | None = None,
     ) -> Response[OnPageLinksResult]:
         """The awaitable form of :meth:`OnPage.links`: the same arguments, rules and result."""
+        from ..endpoints.on_page_links import ENDPOINT, OnPageLinksResult
+
         return await self._client.request(
-            LINKS,
+            ENDPOINT,
             {
                 "id": id,
                 "page_from": page_from,
@@ -203,9 +212,11 @@ class AsyncOnPage(AsyncResource):
         """Every item of :meth:`links`, page after page (``by`` token or offset); ``pages()`` gives
         each response. Nothing is sent until the iteration starts; bad arguments are refused here.
         """
+        from ..endpoints.on_page_links import ENDPOINT, OnPageLinksResult
+
         return AsyncPager(
             self._client,
-            LINKS,
+            ENDPOINT,
             {
                 "id": id,
                 "page_from": page_from,

@@ -1,0 +1,109 @@
+"""Parsing by shape: what a model learns from the first object of a shape must never let a later
+object of the same keys through with a value of the wrong type, must not grow without bound,
+and parsing must leave the caller's JSON alone unless the caller hands it over (``copy=False``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aisa_dataforseo import Model, Response, ResponseParseError, _model
+from aisa_dataforseo.endpoints.backlinks_bulk_pages_summary_live import (
+    BacklinksBulkPagesSummaryLiveResult,
+)
+from aisa_dataforseo.endpoints.on_page_links import OnPageLinksItem
+from aisa_dataforseo.testing import strategies
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+RESPONSES = Path(__file__).parent / "responses"
+ITEM = {"type": "anchor", "domain_from": "example.com", "page_to_status_code": 200, "link_attribute": ["nofollow"]}
+
+
+def recorded(name: str) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads((RESPONSES / f"{name}.json").read_text(encoding="utf-8"))
+    return body
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        ("page_to_status_code", "200", "expected an integer"),
+        ("page_to_status_code", True, "expected an integer"),
+        ("domain_from", 7, "expected a string"),
+        ("link_attribute", ["nofollow", 3], "expected a string"),
+        ("link_attribute", "nofollow", "expected an array"),
+    ],
+)
+def test_a_known_shape_with_a_value_of_the_wrong_type_is_still_refused(key: str, value: Any, expected: str) -> None:
+    OnPageLinksItem.from_dict(ITEM)  # the shape is learnt from a good object first
+    bad = {**ITEM, key: value}
+    assert list(bad) == list(ITEM)  # same keys, same order: only a type differs
+    with pytest.raises(ResponseParseError, match=expected) as caught:
+        OnPageLinksItem.from_dict(bad)
+    assert caught.value.path.startswith(key)
+
+
+def test_a_float_must_be_finite_in_every_object_of_a_shape() -> None:
+    result = BacklinksBulkPagesSummaryLiveResult
+    assert Response.parse({"tasks": [], "cost": 0.5}, result).cost == 0.5  # float: a learnt shape
+    for value in (float("nan"), float("inf")):
+        with pytest.raises(ResponseParseError, match="finite") as caught:
+            Response.parse({"tasks": [], "cost": value}, result)
+        assert caught.value.path == "cost"
+
+
+def test_the_plans_kept_per_class_are_bounded() -> None:
+    plans = _model._SCHEMAS.get(OnPageLinksItem)
+    before = len(plans.plans) if plans is not None else 0
+    keys = [key for key in _model._schema_of(OnPageLinksItem).attributes if key != "type"]
+    # 400 objects, each with its own shape (a different key left out, or a different order).
+    for index in range(400):
+        left_out = keys[index % len(keys)]
+        ordered = keys[index % 7 :] + keys[: index % 7]
+        item = {"type": str(index), **{key: None for key in ordered if key != left_out}}
+        parsed = OnPageLinksItem.from_dict(item)
+        assert parsed.type == str(index)
+        assert parsed.to_dict() == item
+    assert before <= len(_model._SCHEMAS[OnPageLinksItem].plans) <= _model._MAX_SHAPES
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_parsing_leaves_the_callers_json_alone(data: st.DataObject) -> None:
+    body = data.draw(strategies.backlinks_bulk_pages_summary_live_responses(), label="body")
+    before = json.dumps(body)
+    parsed = Response.parse(body, BacklinksBulkPagesSummaryLiveResult)
+    assert json.dumps(body) == before
+    # Changing the models afterwards does not reach the caller's JSON either.
+    parsed.status_message = "changed"
+    for task in parsed.tasks or []:
+        task.id = "changed"
+        for result in task.result or []:
+            result.items_count = -1
+    assert json.dumps(body) == before
+    assert json.dumps(Response.parse(json.loads(before), BacklinksBulkPagesSummaryLiveResult).to_dict()) == before
+
+
+@given(data=st.data())
+@settings(max_examples=60, deadline=None)
+def test_json_handed_over_parses_to_the_same_models(data: st.DataObject) -> None:
+    body = data.draw(strategies.backlinks_bulk_pages_summary_live_responses(), label="body")
+    kept = copy.deepcopy(body)
+    handed = Response.parse(body, BacklinksBulkPagesSummaryLiveResult, copy=False)
+    copied = Response.parse(kept, BacklinksBulkPagesSummaryLiveResult)
+    assert handed == copied
+    assert json.dumps(handed.to_dict()) == json.dumps(kept)
+
+
+def test_handed_over_dicts_become_the_models_state() -> None:
+    body = recorded("backlinks_bulk_pages_summary_live")
+    item = body["tasks"][0]["result"][0]["items"][0]
+    parsed = Response.parse(body, BacklinksBulkPagesSummaryLiveResult, copy=False)
+    first = parsed.tasks[0].result[0].items[0]  # type: ignore[index]
+    assert vars(first) is item  # no copy was made
+    assert isinstance(first, Model)
