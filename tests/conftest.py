@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,12 @@ from loopback import FLAVOURS, LoopbackServer, without_proxies
 
 from generator.ir import Api
 from generator.pipeline import build_ir
+from generator.template_cache import VARIABLE as TEMPLATE_CACHE_VARIABLE
+
+# Templates the tests compile are cached for this session only (inherited by the CLI runs they
+# start), never in the user's own ~/.cache/dfsgen; a test that studies the cache sets its own.
+_TEMPLATE_CACHE = tempfile.TemporaryDirectory(prefix="dfsgen-test-templates-")
+os.environ.setdefault(TEMPLATE_CACHE_VARIABLE, _TEMPLATE_CACHE.name)
 
 
 @pytest.fixture(scope="session")
