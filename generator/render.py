@@ -353,9 +353,11 @@ def field_type(node: ir.Field, uses: Callable[[str, str], str]) -> str:
     if node.kind in ("object", "array"):
         model = f"{node.model}[ResultT]" if is_generic(node) else str(node.model)
         return f"{model} | None" if node.kind == "object" else f"list[{model}] | None"
-    if node.scalar in ("object", "array"):
-        # A value the docs give no fields or items for: any JSON, kept as it is.
-        scalar = f"dict[str, {uses('typing', 'Any')}]" if node.scalar == "object" else f"list[{uses('typing', 'Any')}]"
+    # An object or array the docs give no fields or items for holds any JSON, kept as it is.
+    if node.scalar == "object":
+        scalar = f"dict[str, {uses('typing', 'Any')}]"
+    elif node.scalar == "array":
+        scalar = f"list[{uses('typing', 'Any')}]"
     else:
         scalar = _SCALAR[str(node.scalar)]
     return f"list[{scalar}] | None" if node.kind == "list" else f"{scalar} | None"

@@ -106,9 +106,10 @@ class Model:
                 raise ResponseParseError(f"expected an object, got {_kind(data)}", path=path)
             data = dict(data)
         schema = _SCHEMAS.get(cls) or _schema_of(cls)
-        plan = schema.plans.get((tuple(data), tuple(map(type, data.values()))))
+        shape = (tuple(data), tuple(map(type, data.values())))
+        plan = schema.plans.get(shape)
         if plan is None:
-            plan = schema.plan(data, path, context)
+            plan = schema.plan(shape, data, path, context)
         if plan.direct:
             state = data if context.owned else data.copy()
         else:
@@ -245,6 +246,10 @@ class _Field(NamedTuple):
     check: Step  # for a value of any other type: converts it, or raises ResponseParseError
 
 
+Shape = tuple[tuple[str, ...], tuple[type, ...]]
+"""An object's keys, and the type of each value, in order."""
+
+
 class _Plan(NamedTuple):
     """What parsing an object of one shape involves, learnt from the first object of that shape."""
 
@@ -261,10 +266,10 @@ class _Schema:
     def __init__(self, fields: dict[str, _Field]) -> None:
         self.fields = fields
         self.attributes = {key: field.attribute for key, field in fields.items()}
-        self.plans: dict[tuple[tuple[str, ...], tuple[type, ...]], _Plan] = {}
+        self.plans: dict[Shape, _Plan] = {}
 
-    def plan(self, data: dict[str, Any], path: str, context: Context) -> _Plan:
-        """Check ``data`` key by key, raising where it is wrong; keep its shape's plan."""
+    def plan(self, shape: Shape, data: dict[str, Any], path: str, context: Context) -> _Plan:
+        """Check ``data`` key by key, raising where it is wrong; keep the plan of its ``shape``."""
         known: list[tuple[str, str]] = []
         unknown: list[str] = []
         steps: list[tuple[str, str, Step]] = []
@@ -284,14 +289,14 @@ class _Schema:
             if step is not None:
                 steps.append((key, field.attribute, step))
         plan = _Plan(
-            keys=tuple(data),
+            keys=shape[0],
             direct=not unknown and all(key == attribute for key, attribute in known),
             known=tuple(known),
             unknown=tuple(unknown),
             steps=tuple(steps),
         )
         if len(self.plans) < _MAX_SHAPES:
-            self.plans[plan.keys, tuple(map(type, data.values()))] = plan
+            self.plans[shape] = plan
         return plan
 
 
