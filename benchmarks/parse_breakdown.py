@@ -1,7 +1,7 @@
 """Where parsing one on_page/links item goes, step by step (µs per item, GC off, best of 7).
 
 Run: ``python benchmarks/parse_breakdown.py`` (with ``generated/`` importable). It times each
-piece of ``Model._parse`` on its own over the same 1,000 decoded items the parse benchmark uses,
+piece of the parse on its own over the same 1,000 decoded items the parse benchmark uses,
 so ``where_the_time_goes.md`` can show what eager, type-checked parsing costs beside json.loads.
 """
 
@@ -27,6 +27,11 @@ def per_item(run: Any, items: list[dict[str, Any]]) -> float:
     return best / 20 / len(items) * 1e6
 
 
+def batch(run: Any, items: list[dict[str, Any]]) -> float:
+    best = min(timeit.repeat(run, number=20, repeat=7))
+    return best / 20 / len(items) * 1e6
+
+
 def main() -> None:
     text = json.dumps(cases.payload("on_page_links", 1000))
     items = json.loads(text)["tasks"][0]["result"][0]["items"]
@@ -42,7 +47,7 @@ def main() -> None:
         "JSON types tuple": per_item(lambda item: tuple(map(type, item.values())), items),
         "both, and the plan lookup": per_item(lambda item: plans.get((tuple(item), tuple(map(type, item.values())))), items),
         "a new instance taking the dict": per_item(lambda item: _new(OnPageLinksItem, item), items),
-        "Model._parse, whole (copying the dict)": per_item(lambda item: OnPageLinksItem._parse(item, "", context), items),
+        "Model._parse_many over the whole batch (copying the dicts)": batch(lambda: OnPageLinksItem._parse_many(items, str, context), items),
     }
     for name, micro in rows.items():
         print(f"{micro:6.2f} µs  {name}")

@@ -6,6 +6,7 @@ and parsing must leave the caller's JSON alone unless the caller hands it over (
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from aisa_dataforseo import Model, Response, ResponseParseError, _model
 from aisa_dataforseo.endpoints.backlinks_bulk_pages_summary_live import (
     BacklinksBulkPagesSummaryLiveResult,
 )
-from aisa_dataforseo.endpoints.on_page_links import OnPageLinksItem
+from aisa_dataforseo.endpoints.on_page_links import OnPageLinksItem, OnPageLinksResult
 from aisa_dataforseo.testing import strategies
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -107,3 +108,98 @@ def test_handed_over_dicts_become_the_models_state() -> None:
     first = parsed.tasks[0].result[0].items[0]  # type: ignore[index]
     assert vars(first) is item  # no copy was made
     assert isinstance(first, Model)
+
+
+# -- batches: an array's items are parsed together, and every error still names its own place --
+
+
+@dataclasses.dataclass(kw_only=True)
+class Point(Model):
+    values: list[float] | None = None
+
+
+@dataclasses.dataclass(kw_only=True)
+class Grid(Model):
+    points: list[Point] | None = None
+    rows: list[list[Point]] | None = None
+
+
+def links(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return OnPageLinksResult.from_dict({"items": items}).to_dict()
+
+
+def kinds_of_link(count: int) -> list[dict[str, Any]]:
+    """Items in three key orders and with nulls in different places, as a real page mixes them."""
+    items: list[dict[str, Any]] = []
+    for n in range(count):
+        item = {**ITEM, "page_to_status_code": n, "link_attribute": None if n % 4 == 0 else ["a", str(n)]}
+        if n % 3 == 1:
+            item = dict(reversed(list(item.items())))
+        elif n % 3 == 2:
+            item = {key: value for key, value in item.items() if key != "type"}
+        items.append(item)
+    return items
+
+
+@pytest.mark.parametrize("mixed", [False, True], ids=["one shape", "mixed shapes"])
+@pytest.mark.parametrize("at", [0, 17, 49])
+@pytest.mark.parametrize(
+    ("key", "value", "expected", "below"),
+    [
+        ("domain_from", 7, "expected a string", ""),
+        ("page_to_status_code", 2.5, "expected an integer", ""),
+        ("link_attribute", ["a", "b", 3], "expected a string", "[2]"),
+        ("link_attribute", [None], "expected a string, got null", "[0]"),
+        ("link_attribute", {"a": 1}, "expected an array", ""),
+    ],
+)
+def test_an_error_in_a_batch_names_the_item_it_is_in(
+    mixed: bool, at: int, key: str, value: Any, expected: str, below: str
+) -> None:
+    items = kinds_of_link(50) if mixed else [{**ITEM, "page_to_status_code": n} for n in range(50)]
+    links(copy.deepcopy(items))  # the good shapes are learnt first
+    items[at][key] = value
+    with pytest.raises(ResponseParseError, match=expected) as caught:
+        links(items)
+    assert caught.value.path == f"items[{at}].{key}{below}"
+
+
+def test_a_batch_of_mixed_shapes_round_trips_each_item_in_its_own_key_order() -> None:
+    items = kinds_of_link(60)
+    parsed = OnPageLinksResult.from_dict({"items": copy.deepcopy(items)})
+    assert json.dumps(parsed.to_dict()) == json.dumps({"items": items})
+    assert [item.page_to_status_code for item in parsed.items or []] == list(range(60))
+    handed = OnPageLinksResult.from_dict({"items": copy.deepcopy(items)}, copy=False)
+    assert handed == parsed
+
+
+def test_items_that_are_not_objects_are_refused_at_their_index() -> None:
+    with pytest.raises(ResponseParseError, match="expected an object, got a string") as caught:
+        links([dict(ITEM), dict(ITEM), "x"])  # type: ignore[list-item]
+    assert caught.value.path == "items[2]"
+
+
+@pytest.mark.parametrize(
+    ("payload", "path", "expected"),
+    [
+        ({"points": [{"values": [1, 2.5]}, {"values": [3.5, float("nan")]}]}, "points[1].values[1]", "finite"),
+        ({"points": [{"values": []}, {"values": [1, True]}]}, "points[1].values[1]", "expected a number"),
+        ({"rows": [[{"values": [1]}], [], [{"values": [1]}, {"values": ["x"]}]]}, "rows[2][1].values[0]", "expected a number"),
+        ({"rows": [[{"values": [1]}], [{"values": [2]}, {"values": [float("inf")]}]]}, "rows[1][1].values[0]", "finite"),
+        ({"rows": [[{"values": [1]}], [None]]}, "rows[1][0]", "expected an object, got null"),
+    ],
+)
+def test_arrays_of_arrays_are_checked_as_one_batch_and_name_each_place(
+    payload: dict[str, Any], path: str, expected: str
+) -> None:
+    with pytest.raises(ResponseParseError, match=expected) as caught:
+        Grid.from_dict(payload)
+    assert caught.value.path == path
+
+
+def test_arrays_of_arrays_of_models_round_trip() -> None:
+    payload = {"rows": [[{"values": [1, 2.5]}], [], [{"values": []}, {"values": [0, -1.5], "x": 1}]]}
+    parsed = Grid.from_dict(copy.deepcopy(payload))
+    assert parsed.rows is not None and isinstance(parsed.rows[2][1], Point)
+    assert parsed.rows[2][1].extra == {"x": 1}
+    assert parsed.to_dict() == payload

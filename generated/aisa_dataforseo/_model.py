@@ -8,14 +8,17 @@ it does not know. ``to_dict`` replays that order, so ``Model.from_dict(d).to_dic
 any payload of the documented shape — nulls, absent keys and unknown keys included.
 
 A model module declares fields and nothing else: how to parse each field is read from its
-annotation, once per class. Parsing then goes by the *shape* of an object — its keys and the JSON
-type of each value. The first object of a shape is checked key by key, and what that check
-learns is kept as a plan: which keys are unknown, which values need more work (a nested object,
-an array, a float that must be finite). Every later object of that shape — in a page of a
-thousand items, nearly all of them — costs one lookup and the plan's few steps, and the dict the
-JSON decoder built becomes the instance's ``__dict__`` (a copy of it, unless the caller hands
-the JSON over). A value that is not what the docs say is either accepted (an ``int`` where a
-number is documented) or reported by :class:`ResponseParseError`, naming where it is.
+annotation, once per class. Parsing then goes a batch at a time — the items of an array, and
+below them every object under one key of those items — so that the work per object is a few
+passes of C-level built-ins (``map``, ``tuple``, ``dict.copy``) and no Python code runs per
+item. A batch is checked by *shape*: an object's keys, and the JSON type of each value. The
+first object of a shape is checked key by key, and what that check learns is kept as a plan:
+which keys are unknown, which values need more work (a nested object, an array, a float that
+must be finite). The work is then done a column at a time: the nested objects under one key of
+the whole batch form the next batch. The dict the JSON decoder built becomes the instance's
+``__dict__`` (a copy of it, unless the caller hands the JSON over). A value that is not what the
+docs say is either accepted (an ``int`` where a number is documented) or reported by
+:class:`ResponseParseError`, naming where it is.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ import dataclasses
 import math
 import types
 import typing
-from collections.abc import Callable, Mapping
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from itertools import accumulate, chain, compress, repeat
+from operator import eq, is_, itemgetter, setitem
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 from ._errors import ResponseParseError
@@ -45,14 +52,14 @@ class Context(NamedTuple):
     owned: bool  # the JSON was handed over: its dicts and lists become the models' own
 
 
-M = TypeVar("M", bound="Model")
-S = TypeVar("S")
-
 # JSON key of a field whose Python name differs from it (``from`` is stored as ``from_``).
 JSON_KEY = "json_key"
 
 # Plans kept per class: a real page has a handful of shapes; a hostile one must not grow memory.
 _MAX_SHAPES = 256
+
+# Up to this many key orders in one batch are told apart a pass each; more, in one Python loop.
+_FEW_SHAPES = 8
 
 _NO_EXTRA: Mapping[str, Any] = types.MappingProxyType({})
 
@@ -101,30 +108,92 @@ class Model:
 
     @classmethod
     def _parse(cls, data: Any, path: str, context: Context) -> Self:
-        if type(data) is not dict:
-            if not isinstance(data, Mapping):
-                raise ResponseParseError(f"expected an object, got {_kind(data)}", path=path)
-            data = dict(data)
+        """One object at ``path``: a batch of one."""
+        return cls._parse_many([data], lambda _: path, context)[0]
+
+    @classmethod
+    def _parse_many(cls, objects: list[Any], locate: Locate, context: Context) -> list[Self]:
+        """Models of ``objects``, in order; ``locate(n)`` is the path of the n-th (for errors).
+
+        Objects with the same keys in the same order (as an API's serializer writes them) are
+        parsed as one batch; a mix of key orders is split into a batch per order.
+        """
+        if not objects:
+            return []
+        objects = _objects(objects, locate)
         schema = _SCHEMAS.get(cls) or _schema_of(cls)
-        shape = (tuple(data), tuple(map(type, data.values())))
-        plan = schema.plans.get(shape)
-        if plan is None:
-            plan = schema.plan(shape, data, path, context)
-        if plan.direct:
-            state = data if context.owned else data.copy()
+        keys = list(map(tuple, objects))
+        states: list[dict[str, Any]]
+        if keys.count(keys[0]) == len(keys):
+            states = schema.states(objects, keys[0], locate, context)
         else:
-            state = {attribute: data[key] for key, attribute in plan.known}
-            if plan.unknown:
-                state["_extra"] = {key: data[key] for key in plan.unknown}
-        for key, attribute, step in plan.steps:
-            state[attribute] = step(data[key], path, key, context)
-        state["_keys"] = plan.keys
-        model = cls.__new__(cls)
-        model.__dict__ = state
-        return model
+            states = [{}] * len(objects)  # each replaced below
+            for same_keys, positions in _positions(keys).items():
+                batch = schema.states(
+                    [objects[n] for n in positions], same_keys, _within(locate, positions), context
+                )
+                for position, state in zip(positions, batch):
+                    states[position] = state
+        models = list(map(cls.__new__, repeat(cls, len(states))))
+        _each(setattr, models, repeat("__dict__"), states)
+        return models
 
 
-# -- checks, each raising ResponseParseError at the value's path -------------------------------
+Locate = Callable[[int], str]
+"""The path of the n-th value of a batch (``tasks[0].result[3]``); called only to report an error."""
+
+Step = Callable[[list[Any], Locate, Context], "list[Any] | None"]
+"""More work on a batch of values, all of one JSON type: the field's values, or None when they
+are to be kept exactly as they are."""
+
+_consume: Callable[[Iterable[object]], None] = deque(maxlen=0).extend
+
+
+def _each(function: Callable[..., object], *arguments: Iterable[Any]) -> None:
+    """Call ``function`` across ``arguments`` for its effect, in C (itertools' "consume" recipe)."""
+    _consume(map(function, *arguments))
+
+
+def _within(locate: Locate, positions: list[int]) -> Locate:
+    """``locate`` for the batch of the values at ``positions``."""
+    return lambda n: locate(positions[n])
+
+
+def _below(locate: Locate, key: str | int) -> Locate:
+    """``locate`` for the values under ``key`` of each value."""
+    return lambda n: _at(locate(n), key)
+
+
+def _objects(values: list[Any], locate: Locate) -> list[dict[str, Any]]:
+    """``values`` as dicts: a mapping that is not one is copied into one, anything else refused."""
+    if list(map(type, values)).count(dict) == len(values):
+        return values
+    objects = []
+    for n, value in enumerate(values):
+        if type(value) is not dict:
+            if not isinstance(value, Mapping):
+                raise ResponseParseError(f"expected an object, got {_kind(value)}", path=locate(n))
+            value = dict(value)
+        objects.append(value)
+    return objects
+
+
+def _positions(shapes: list[Any]) -> dict[Any, list[int]]:
+    """Where each distinct value of ``shapes`` occurs, in the order they first occur."""
+    distinct = dict.fromkeys(shapes)
+    if len(distinct) <= _FEW_SHAPES:
+        # A pass in C per shape: a page mixes a few kinds of item (links with and without an image).
+        indices = range(len(shapes))
+        return {
+            shape: list(compress(indices, map(eq, shapes, repeat(shape)))) for shape in distinct
+        }
+    positions: dict[Any, list[int]] = {}
+    for position, shape in enumerate(shapes):
+        positions.setdefault(shape, []).append(position)
+    return positions
+
+
+# -- the JSON type checks and the steps that do more work -------------------------------------
 
 
 def _at(path: str, key: str | int) -> str:
@@ -134,82 +203,89 @@ def _at(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else key
 
 
-def as_models(
-    model: type[M] | None, value: Any, path: str, key: str, context: Context
-) -> list[Any]:
-    """An array of ``model`` objects; without a model (an unbound result type) the raw items."""
-    items = as_list(value, path, key)
-    if model is None:
-        return items if context.owned else list(items)
-    where = _at(path, key)
-    parse = model._parse
-    models: list[Any] = []
-    append = models.append
-    try:
-        for item in items:
-            append(parse(item, where, context))
-    except ResponseParseError as error:
-        # Items are parsed under the array's path; only a failure needs to say which item it was
-        # (parsing it again could not: a handed-over item may be half taken over by then).
-        path = f"{where}[{len(models)}]{error.path[len(where):]}"
-        raise ResponseParseError(error.reason, path=path) from None
-    return models
+def _expecting(what: str) -> Step:
+    """The check of a value whose documented JSON type is ``what``: any other is refused."""
+
+    def refuse(values: list[Any], locate: Locate, context: Context) -> list[Any] | None:
+        raise ResponseParseError(f"expected {what}, got {_kind(values[0])}", path=locate(0))
+
+    return refuse
 
 
-def as_scalars(
-    check: Callable[[Any, str, str | int], S],
-    kind: type,
-    value: Any,
-    path: str,
-    key: str,
-    context: Context,
-) -> list[S]:
-    """An array of scalars of ``kind``, each item checked by ``check`` unless it is exactly that."""
-    items = as_list(value, path, key)
-    if set(map(type, items)) <= {kind}:
-        return items if context.owned else list(items)
-    where = _at(path, key)
-    return [check(item, where, index) for index, item in enumerate(items)]
+def _keep(values: list[Any], locate: Locate, context: Context) -> list[Any] | None:
+    """Values of any JSON type, kept as they are."""
+    return None
 
 
-def as_list(value: Any, path: str, key: str | int) -> list[Any]:
-    if not isinstance(value, list):
-        raise ResponseParseError(f"expected an array, got {_kind(value)}", path=_at(path, key))
-    return value
+def _finite(values: list[Any], locate: Locate, context: Context) -> list[Any] | None:
+    # Only floats can be non-finite (and math.isfinite would overflow on an integer too big for
+    # a float), so integers never come here: ``cost: 0`` stays 0, not 0.0.
+    if all(map(math.isfinite, values)):
+        return None
+    n = next(n for n, value in enumerate(values) if not math.isfinite(value))
+    raise ResponseParseError(f"expected a finite number, got {values[n]!r}", path=locate(n))
 
 
-def as_mapping(value: Any, path: str, key: str | int) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ResponseParseError(f"expected an object, got {_kind(value)}", path=_at(path, key))
-    return value
+def _nested(model: type[Model]) -> Step:
+    def nested(values: list[Any], locate: Locate, context: Context) -> list[Any] | None:
+        return model._parse_many(values, locate, context)
+
+    return nested
 
 
-def as_string(value: Any, path: str, key: str | int) -> str:
-    if not isinstance(value, str):
-        raise ResponseParseError(f"expected a string, got {_kind(value)}", path=_at(path, key))
-    return value
+def _bound(name: str) -> Step:
+    """The envelope's result slot: what it holds is known per call, from the bindings."""
+
+    def bound(values: list[Any], locate: Locate, context: Context) -> list[Any] | None:
+        model = context.bindings.get(name)
+        return None if model is None else model._parse_many(values, locate, context)
+
+    return bound
 
 
-def as_integer(value: Any, path: str, key: str | int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ResponseParseError(f"expected an integer, got {_kind(value)}", path=_at(path, key))
-    return value
+def _array(accepts: Accepts | None, check: Step) -> Step | None:
+    """The step of arrays whose items are taken by ``accepts``/``check``: the items of every
+    array in the batch are checked, or parsed, as one flat batch."""
+    if accepts is None:
+        return None  # items of any type, kept as they are
+
+    def array(values: list[Any], locate: Locate, context: Context) -> list[Any] | None:
+        items = list(chain.from_iterable(values))
+        offsets = list(accumulate(map(len, values), initial=0))
+
+        def where(m: int) -> str:
+            n = bisect_right(offsets, m) - 1
+            return _at(locate(n), m - offsets[n])
+
+        done = _by_type(accepts, check, items, where, context)
+        if done is None:
+            return None if context.owned else list(map(list, values))
+        return list(map(done.__getitem__, map(slice, offsets, offsets[1:])))
+
+    return array
 
 
-def as_number(value: Any, path: str, key: str | int) -> float:
-    # Integers stay integers: ``cost: 0`` must come back as 0, not 0.0. Only floats can be
-    # non-finite (and math.isfinite would overflow on an integer too big for a float).
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ResponseParseError(f"expected a number, got {_kind(value)}", path=_at(path, key))
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ResponseParseError(f"expected a finite number, got {value!r}", path=_at(path, key))
-    return value
-
-
-def as_boolean(value: Any, path: str, key: str | int) -> bool:
-    if not isinstance(value, bool):
-        raise ResponseParseError(f"expected a boolean, got {_kind(value)}", path=_at(path, key))
-    return value
+def _by_type(
+    accepts: Accepts, check: Step, values: list[Any], locate: Locate, context: Context
+) -> list[Any] | None:
+    """``values`` of mixed JSON types, each type's values through its step (types in the order
+    they first occur, so the first error reported is the same on every run)."""
+    kinds = list(dict.fromkeys(map(type, values)))
+    steps = [(kind, accepts.get(kind, check)) for kind in kinds]
+    work = [(kind, step) for kind, step in steps if step is not None]
+    if not work:
+        return None
+    if len(kinds) == 1:
+        return work[0][1](values, locate, context)
+    done = list(values)
+    for kind, step in work:
+        mask = list(map(is_, map(type, values), repeat(kind)))
+        positions = list(compress(range(len(values)), mask))
+        changed = step(list(compress(values, mask)), _within(locate, positions), context)
+        if changed is not None:
+            for position, value in zip(positions, changed):
+                done[position] = value
+    return done
 
 
 def _encode(value: Any) -> Any:
@@ -236,13 +312,13 @@ def _kind(value: Any) -> str:
 
 # -- what a class's annotations say about parsing ---------------------------------------------
 
-Step = Callable[[Any, str, str, Context], Any]
-"""More work on a value of the right JSON type: (value, path, key, context) -> the field's value."""
+Accepts = Mapping[type, "Step | None"]
+"""The JSON types a value may have, each with its step (None: nothing more to do)."""
 
 
 class _Field(NamedTuple):
     attribute: str
-    accepts: Mapping[type, Step | None] | None  # JSON types taken, each with its step; None: any
+    accepts: Accepts | None  # None: any JSON value
     check: Step  # for a value of any other type: converts it, or raises ResponseParseError
 
 
@@ -257,7 +333,15 @@ class _Plan(NamedTuple):
     direct: bool  # every key documented and stored under its own name: the dict is copied whole
     known: tuple[tuple[str, str], ...]  # (key, attribute), in the object's order
     unknown: tuple[str, ...]
-    steps: tuple[tuple[str, str, Step], ...]  # (key, attribute, step)
+    steps: tuple[tuple[str, str, int, type, Step], ...]  # (key, attribute, position, type, step)
+
+    def state(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The instance dict of ``data`` when it is not ``data`` itself: attributes renamed, and
+        unknown keys set apart."""
+        state = {attribute: data[key] for key, attribute in self.known}
+        if self.unknown:
+            state["_extra"] = {key: data[key] for key in self.unknown}
+        return state
 
 
 class _Schema:
@@ -268,12 +352,56 @@ class _Schema:
         self.attributes = {key: field.attribute for key, field in fields.items()}
         self.plans: dict[Shape, _Plan] = {}
 
+    def states(
+        self, objects: list[dict[str, Any]], keys: tuple[str, ...], locate: Locate, context: Context
+    ) -> list[dict[str, Any]]:
+        """The instance dicts of ``objects``, which all have ``keys`` in that order."""
+        kinds = list(map(tuple, map(map, repeat(type), map(dict.values, objects))))
+        if kinds.count(kinds[0]) == len(kinds):
+            shapes = [kinds[0]]
+        else:
+            shapes = list(dict.fromkeys(kinds))
+        plans = []
+        for shape in shapes:
+            plan = self.plans.get((keys, shape))
+            if plan is None:
+                n = kinds.index(shape)
+                plan = self.plan((keys, shape), objects[n], locate(n), context)
+            plans.append(plan)
+        # Which keys are documented depends on the keys alone: the same for every shape here.
+        first = plans[0]
+        if first.direct:
+            states = objects if context.owned else list(map(dict.copy, objects))
+        else:
+            states = list(map(first.state, objects))
+        slots: dict[tuple[str, str, int], dict[type, Step]] = {}
+        for plan in plans:
+            for key, attribute, position, kind, step in plan.steps:
+                slots.setdefault((key, attribute, position), {})[kind] = step
+        for (key, attribute, position), steps in slots.items():
+            column = list(map(itemgetter(key), objects))
+            where = _below(locate, key)
+            for kind, step in steps.items():
+                if len(steps) == 1 and all(shape[position] is kind for shape in shapes):
+                    done = step(column, where, context)
+                    if done is not None:
+                        _each(setitem, states, repeat(attribute), done)
+                    continue
+                # Values of other types (or nulls) under this key too: this type's values alone.
+                mask = list(map(is_, map(type, column), repeat(kind)))
+                positions = list(compress(range(len(column)), mask))
+                done = step(list(compress(column, mask)), _within(where, positions), context)
+                if done is not None:
+                    _each(setitem, compress(states, mask), repeat(attribute), done)
+        _each(setitem, states, repeat("_keys"), repeat(first.keys))
+        return states
+
     def plan(self, shape: Shape, data: dict[str, Any], path: str, context: Context) -> _Plan:
         """Check ``data`` key by key, raising where it is wrong; keep the plan of its ``shape``."""
         known: list[tuple[str, str]] = []
         unknown: list[str] = []
-        steps: list[tuple[str, str, Step]] = []
-        for key, value in data.items():
+        steps: list[tuple[str, str, int, type, Step]] = []
+        for position, (key, value) in enumerate(data.items()):
             field = self.fields.get(key)
             if field is None:
                 unknown.append(key)
@@ -281,13 +409,15 @@ class _Schema:
             known.append((key, field.attribute))
             if value is None or field.accepts is None:
                 continue
-            if type(value) in field.accepts:
-                step = field.accepts[type(value)]
+            kind = type(value)
+            if kind in field.accepts:
+                step = field.accepts[kind]
             else:
-                field.check(value, path, key, context)  # raises, unless it can take the value
+                # Raises, unless it can take the value (a mapping that is not a dict).
+                field.check([value], _below(lambda _: path, key), context)
                 step = field.check
             if step is not None:
-                steps.append((key, field.attribute, step))
+                steps.append((key, field.attribute, position, kind, step))
         plan = _Plan(
             keys=shape[0],
             direct=not unknown and all(key == attribute for key, attribute in known),
@@ -321,71 +451,29 @@ def _schema_of(cls: type[Model]) -> _Schema:
     return schema
 
 
-def _parser(hint: Any) -> tuple[Mapping[type, Step | None] | None, Step]:
+def _parser(hint: Any) -> tuple[Accepts | None, Step]:
     """The JSON types a value annotated ``hint`` may have, each with its step; and its check."""
     if hint is Any:
-        return None, _as_is
+        return None, _keep
+    if isinstance(hint, TypeVar):
+        bound = _bound(hint.__name__)
+        return {dict: bound}, bound
     origin = typing.get_origin(hint) or hint
     if origin is list:
         (item,) = typing.get_args(hint) or (Any,)
-        items = _items(item)
-
-        def array(value: Any, path: str, key: str, context: Context) -> Any:
-            return items(as_list(value, path, key), path, key, context)
-
-        return {list: None if items is _as_is else items}, array
+        return {list: _array(*_parser(item))}, _expecting("an array")
     if origin is dict:
-        return {dict: None}, _plain(as_mapping)
+        return {dict: None}, _expecting("an object")
     if isinstance(origin, type) and issubclass(origin, Model):
-        model = origin
-
-        def nested(value: Any, path: str, key: str, context: Context) -> Any:
-            return model._parse(value, _at(path, key), context)
-
+        nested = _nested(origin)
         return {dict: nested}, nested
     return _SCALARS[origin]
 
 
-def _items(item: Any) -> Step:
-    """The step for an array (already known to be a list) whose items are annotated ``item``."""
-    if item is Any:
-        return _as_is
-    if isinstance(item, TypeVar):
-        # The envelope's result slot: what it holds is known per call, from the bindings.
-        name = item.__name__
-        return lambda value, path, key, context: as_models(
-            context.bindings.get(name), value, path, key, context
-        )
-    origin = typing.get_origin(item) or item
-    if isinstance(origin, type) and issubclass(origin, Model):
-        model = origin
-        return lambda value, path, key, context: as_models(model, value, path, key, context)
-    exact, check = _ITEMS[origin]
-    return lambda value, path, key, context: as_scalars(check, exact, value, path, key, context)
-
-
-def _plain(check: Callable[[Any, str, str | int], Any]) -> Step:
-    return lambda value, path, key, context: check(value, path, key)
-
-
-def _as_is(value: Any, path: str, key: str, context: Context) -> Any:
-    return value
-
-
 # A float must also be finite; an int is a number too (``cost: 0`` stays 0, not 0.0).
-_SCALARS: dict[Any, tuple[Mapping[type, Step | None], Step]] = {
-    str: ({str: None}, _plain(as_string)),
-    int: ({int: None}, _plain(as_integer)),
-    float: ({int: None, float: _plain(as_number)}, _plain(as_number)),
-    bool: ({bool: None}, _plain(as_boolean)),
-}
-
-# Arrays of scalars: the item type that needs no check, and the check of any other item.
-_ITEMS: dict[Any, tuple[type, Callable[[Any, str, str | int], Any]]] = {
-    str: (str, as_string),
-    int: (int, as_integer),
-    float: (int, as_number),
-    bool: (bool, as_boolean),
-    dict: (dict, as_mapping),
-    list: (list, as_list),
+_SCALARS: dict[Any, tuple[Accepts, Step]] = {
+    str: ({str: None}, _expecting("a string")),
+    int: ({int: None}, _expecting("an integer")),
+    float: ({int: None, float: _finite}, _expecting("a number")),
+    bool: ({bool: None}, _expecting("a boolean")),
 }
