@@ -146,7 +146,7 @@ Step = Callable[[list[Any], Locate, Context], "list[Any] | None"]
 """More work on a batch of values, all of one JSON type: the field's values, or None when they
 are to be kept exactly as they are."""
 
-_consume: Callable[[Iterable[object]], None] = deque(maxlen=0).extend
+_consume: Callable[[Iterable[object]], None] = deque[object](maxlen=0).extend
 
 
 def _each(function: Callable[..., object], *arguments: Iterable[Any]) -> None:
