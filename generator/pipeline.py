@@ -170,7 +170,10 @@ class _Maker:
 
     def make(self, job: render.Job) -> Made:
         try:
-            text, failure = format_one(job.path, self.renderer.render(job), self.cache_dir)
+            text = self.renderer.render(job)
+            if self.renderer.formatted(job):
+                return text, None
+            text, failure = format_one(job.path, text, self.cache_dir)
         except GenerationError as error:
             failure = error
         if failure is not None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pytest
 from aisa_dataforseo import _validation as runtime
-from aisa_dataforseo.testing import strategies
+from aisa_dataforseo.testing import _strategies, strategies
 from conftest import ROOT, SPEC_DIR
 from test_properties_requests import case_id
 
@@ -217,8 +217,8 @@ def test_every_check_kind_can_be_drawn_and_broken() -> None:
     }
     every = {cls for cls in every if "rule" in vars(cls)}  # the concrete kinds, not their bases
     assert used <= every
-    assert every <= set(strategies._NARROW), every - set(strategies._NARROW)
-    assert every <= set(strategies._JUST_PAST), every - set(strategies._JUST_PAST)
+    assert every <= set(_strategies._NARROW), every - set(_strategies._NARROW)
+    assert every <= set(_strategies._JUST_PAST), every - set(_strategies._JUST_PAST)
     kinds = {cls.rule for cls in every}
     stated_kinds = {c.kind for c in stated(API)} - {"rule"}
     assert (
