@@ -71,6 +71,8 @@ OUTPUTS = (
     Output("testing/__init__.py.jinja", "{package}/testing/__init__.py"),
     Output("testing/_strategies.py", "{package}/testing/_strategies.py"),
     Output("testing/strategies.py.jinja", "{package}/testing/strategies.py"),
+    Output("testing/_routes.py.jinja", "{package}/testing/_routes.py"),
+    Output("testing/_mock_server.py", "{package}/testing/_mock_server.py"),
     Output("testing/mock.py.jinja", "{package}/testing/mock.py"),
     Output("testing/pytest_plugin.py.jinja", "{package}/testing/pytest_plugin.py"),
 )

@@ -17,7 +17,7 @@ from aisa_dataforseo import APITimeoutError, Response
 from aisa_dataforseo.endpoints import backlinks_history_live, backlinks_index, on_page_links
 from aisa_dataforseo.testing import MockServer, Reply
 from aisa_dataforseo.testing import strategies as strat
-from aisa_dataforseo.testing.mock import _ROUTES
+from aisa_dataforseo.testing._routes import ROUTES
 from aisa_dataforseo.testing.pytest_plugin import dataforseo_mock  # noqa: F401  (the fixture)
 from conftest import GENERATED_DIR
 from hypothesis import given, settings
@@ -38,14 +38,14 @@ def mock() -> Iterator[MockServer]:
 
 
 def send(server: MockServer, path: str, body: Any = None, *, method: str | None = None, key: str | None = None) -> httpx.Response:
-    endpoint = _ROUTES[path][0]
+    endpoint = ROUTES[path][0]
     headers = {"Authorization": f"Bearer {key or server.api_key}"}
     return httpx.request(method or endpoint.method, server.base_url + path, json=body, headers=headers)
 
 
 def exported(path: str, kind: str) -> dict[str, Any]:
     """The exported request or response schema of the endpoint at ``path``."""
-    module = _ROUTES[path][0].name.replace(".", "_")
+    module = ROUTES[path][0].name.replace(".", "_")
     return json.loads((GENERATED_DIR / "schemas" / f"{module}.{kind}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
@@ -70,7 +70,7 @@ def test_a_valid_request_gets_a_drawn_response_the_models_parse_and_the_schema_a
     assert answer.status_code == 200, answer.text
     body = answer.json()
     schema(path).validate(body)
-    parsed = Response.parse(body, _ROUTES[path][1])
+    parsed = Response.parse(body, ROUTES[path][1])
     assert parsed.to_dict() == body
     assert parsed.status_code == 20000 and parsed.tasks_error == 0
     (task,) = parsed.tasks or []
@@ -153,7 +153,7 @@ ANY_JSON = st.recursive(
 
 @st.composite
 def tasks(draw: st.DrawFn, path: str) -> dict[str, Any]:
-    endpoint = _ROUTES[path][0]
+    endpoint = ROUTES[path][0]
     task: dict[str, Any] = {}
     for param in endpoint.params:
         choice = draw(st.integers(0, 3))
@@ -172,7 +172,7 @@ def tasks(draw: st.DrawFn, path: str) -> dict[str, Any]:
 # Each example is an HTTP round trip (and a drawn response); 50 per endpoint keep it to seconds.
 @settings(max_examples=50)
 @given(data=st.data())
-@pytest.mark.parametrize("path", sorted(path for path, (endpoint, _) in _ROUTES.items() if endpoint.body != "none"))
+@pytest.mark.parametrize("path", sorted(path for path, (endpoint, _) in ROUTES.items() if endpoint.body != "none"))
 def test_the_mock_answers_400_exactly_when_the_exported_request_schema_refuses(
     mock: MockServer, path: str, data: st.DataObject
 ) -> None:
@@ -183,7 +183,7 @@ def test_the_mock_answers_400_exactly_when_the_exported_request_schema_refuses(
 
 
 def test_the_mock_sorts_rules_as_the_export_states_them() -> None:
-    from aisa_dataforseo.testing.mock import _SCHEMA_FORMATS, _SCHEMA_RULES
+    from aisa_dataforseo.testing._mock_server import _SCHEMA_FORMATS, _SCHEMA_RULES
 
     from generator.export.jsonschema import _KEYWORDS, STATED_FORMATS
 
