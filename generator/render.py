@@ -56,7 +56,7 @@ OUTPUTS = (
     Output("__init__.py.jinja", "{package}/__init__.py"),
     Output("_version.py.jinja", "{package}/_version.py"),
     Output("_errors.py.jinja", "{package}/_errors.py"),
-    Output("_model.py.jinja", "{package}/_model.py"),
+    Output("_model.py", "{package}/_model.py"),
     Output("_validation.py", "{package}/_validation.py"),
     Output("_envelope.py.jinja", "{package}/_envelope.py"),
     Output("_client.py.jinja", "{package}/_client.py"),

@@ -188,7 +188,7 @@ def test_the_first_broken_template_is_named_as_in_one_process(
     (overrides / "testing").mkdir()
     (overrides / "testing" / "mock.py.jinja").write_text("{{ nowhere }}\n", encoding="utf-8")
     (overrides / "_errors.py.jinja").write_text("{{ nothing.here }}\n", encoding="utf-8")
-    (overrides / "_model.py.jinja").write_text("def broken(:\n", encoding="utf-8")
+    (overrides / "_model.py").write_text("def broken(:\n", encoding="utf-8")
     with pytest.raises(GenerationError) as failure:
         build_files(SPEC_DIR, None, overrides)
     assert (failure.value.stage, failure.value.target) == ("render", "aisa_dataforseo/_errors.py")
