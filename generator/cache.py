@@ -19,8 +19,11 @@ import hashlib
 import json
 import os
 import sys
-from importlib.metadata import version
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from .errors import GenerationError
 
 GENERATOR = Path(__file__).resolve().parent
 TEMPLATES = GENERATOR.parent / "templates"
@@ -40,13 +43,25 @@ def build_key(spec_dir: Path, override_dir: Path | None) -> str:
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
 
-    feed(FORMAT, sys.version, *(f"{name}=={version(name)}" for name in LIBRARIES))
+    feed(FORMAT, sys.version, *(f"{name}=={library_version(name)}" for name in LIBRARIES))
     feed("spec dir name", spec_dir.resolve().name)
     for label, root in (("spec", spec_dir), ("generator", GENERATOR), ("templates", TEMPLATES), ("override", override_dir)):
         feed(label)
         for path, relative in _files(root):
             feed(relative, path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def library_version(name: str) -> str:
+    """The installed version of a library the output depends on; a GenerationError naming it
+    when this Python lacks it (say, a system ``python`` beside the project's virtualenv)."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        raise GenerationError(
+            "setup", name, f"not installed for {sys.executable}; install dfsgen first: pip install -e ."
+        ) from None
 
 
 def _files(root: Path | None) -> list[tuple[Path, str]]:

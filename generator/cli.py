@@ -161,4 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (GenerationError, UnsafeOutput) as failure:
         print(f"error: {failure}; nothing was written", file=sys.stderr)
         return EXIT_SPEC
+    except ModuleNotFoundError as missing:  # jinja2, yaml, jsonschema, black: imported on first need
+        print(f"error: {missing.name} is not installed for {sys.executable}; install dfsgen first: pip install -e .", file=sys.stderr)
+        return EXIT_SPEC
     return code

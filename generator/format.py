@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import library_version
 from .errors import GenerationError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ TARGET_VERSIONS = ("PY310",)
 def _key_prefix() -> str:
     """What besides the source shapes black's output; looked up on first use (a build answered
     whole by the build cache never formats)."""
-    return f"{version('black')}|{LINE_LENGTH}|{sorted(TARGET_VERSIONS)}|"
+    return f"{library_version('black')}|{LINE_LENGTH}|{sorted(TARGET_VERSIONS)}|"
 
 
 @cache

@@ -443,3 +443,41 @@ def test_no_file_carries_a_timestamp(golden: Path) -> None:
     quoted = {stamp for data in sources.values() for stamp in STAMP.findall(data)}
     for path, data in tree(golden).items():
         assert set(STAMP.findall(data)) <= quoted, path
+
+
+# -- a Python without dfsgen's dependencies -----------------------------------------------------
+
+
+def test_a_library_without_metadata_exits_2_naming_it_not_as_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A system ``python`` beside the project's virtualenv: neither a traceback nor exit 1, which
+    a drift check would take for drift."""
+    from importlib.metadata import PackageNotFoundError
+
+    from generator import cache, cli
+
+    def missing(name: str) -> str:
+        raise PackageNotFoundError(name)
+
+    monkeypatch.setattr(cache, "version", missing)
+    cache.library_version.cache_clear()
+    try:
+        code = cli.main(["check", "--cache", str(tmp_path / "cache")])
+    finally:
+        cache.library_version.cache_clear()
+    error = capsys.readouterr().err
+    assert code == cli.EXIT_SPEC
+    assert "black: not installed for" in error and "pip install -e ." in error
+    assert "Traceback" not in error
+
+
+def test_a_missing_module_exits_2_naming_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import cli
+
+    monkeypatch.delitem(sys.modules, "generator.check", raising=False)
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # makes `import jsonschema` fail
+    assert cli.main(["validate"]) == cli.EXIT_SPEC
+    assert "error: jsonschema is not installed for" in capsys.readouterr().err
