@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import sys
-from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -52,7 +51,6 @@ def build_key(spec_dir: Path, override_dir: Path | None) -> str:
     return digest.hexdigest()
 
 
-@cache
 def library_version(name: str) -> str:
     """The installed version of a library the output depends on; a GenerationError naming it
     when this Python lacks it (say, a system ``python`` beside the project's virtualenv)."""

@@ -461,11 +461,7 @@ def test_a_library_without_metadata_exits_2_naming_it_not_as_drift(
         raise PackageNotFoundError(name)
 
     monkeypatch.setattr(cache, "version", missing)
-    cache.library_version.cache_clear()
-    try:
-        code = cli.main(["check", "--cache", str(tmp_path / "cache")])
-    finally:
-        cache.library_version.cache_clear()
+    code = cli.main(["check", "--cache", str(tmp_path / "cache")])
     error = capsys.readouterr().err
     assert code == cli.EXIT_SPEC
     assert "black: not installed for" in error and "pip install -e ." in error
