@@ -59,6 +59,8 @@ OUTPUTS = (
     Output("_model.py", "{package}/_model.py"),
     Output("_validation.py", "{package}/_validation.py"),
     Output("_envelope.py.jinja", "{package}/_envelope.py"),
+    Output("_constants.py.jinja", "{package}/_constants.py"),
+    Output("_base_client.py", "{package}/_base_client.py"),
     Output("_client.py.jinja", "{package}/_client.py"),
     Output("_resource.py", "{package}/_resource.py"),
     Output("_pagination.py", "{package}/_pagination.py"),

@@ -40,7 +40,7 @@ from aisa_dataforseo import (
     ResponseParseError,
     ResponseStatusError,
     ServerError,
-    _client,
+    _base_client,
 )
 from aisa_dataforseo._errors import status_error_class
 from loopback import API_KEY, LoopbackServer, Reply, call, unused_port
@@ -79,8 +79,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         slept.append(seconds)
 
     # The client module pauses with time.sleep / its own _async_sleep; swap in recorders there only.
-    monkeypatch.setattr(_client, "time", SimpleNamespace(sleep=slept.append, time=time.time))
-    monkeypatch.setattr(_client, "_async_sleep", async_sleep)
+    monkeypatch.setattr(_base_client, "time", SimpleNamespace(sleep=slept.append, time=time.time))
+    monkeypatch.setattr(_base_client, "_async_sleep", async_sleep)
     return slept
 
 

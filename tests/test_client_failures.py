@@ -18,6 +18,7 @@ import httpx
 import pytest
 from aisa_dataforseo import (
     APIResponse,
+    APIStatusError,
     AsyncClient,
     Client,
     RateLimitCodeError,
@@ -27,7 +28,8 @@ from aisa_dataforseo import (
     ResponseStatusError,
     ServerCodeError,
     ServerError,
-    _client,
+    _base_client,
+    _constants,
 )
 from aisa_dataforseo._errors import code_error_class
 from loopback import API_KEY, LoopbackServer, Reply
@@ -56,7 +58,7 @@ def task_failed(code: int, message: str = "Task failed.") -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def no_jitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_client, "random", SimpleNamespace(random=lambda: 0.0))
+    monkeypatch.setattr(_base_client, "random", SimpleNamespace(random=lambda: 0.0))
 
 
 class Harness:
@@ -160,7 +162,7 @@ def test_each_code_becomes_the_error_the_spec_names(api: Any) -> None:
 
 
 def test_retryable_codes_come_from_the_spec(api: Any) -> None:
-    assert _client._RETRY_CODES == api.retry.api_codes
+    assert _constants.RETRY_CODES == api.retry.api_codes
     assert (40202, 40202) in api.retry.api_codes and (40209, 40209) in api.retry.api_codes
 
 
@@ -178,7 +180,7 @@ def test_backoff_doubles_up_to_the_spec_maximum(harness: Harness) -> None:
 def test_jitter_shortens_a_wait_by_at_most_a_quarter(
     harness: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_client, "random", SimpleNamespace(random=lambda: 1.0))
+    monkeypatch.setattr(_base_client, "random", SimpleNamespace(random=lambda: 1.0))
     harness.server.reply(
         Reply(status=504, json={}), Reply(status=504, json={}), Reply(json=payload())
     )
@@ -203,7 +205,7 @@ def test_a_client_error_status_is_never_retried(harness: Harness, status: int) -
     harness.server.reply(
         Reply(status=status, json=refused(status * 100), headers={"Retry-After": "0"})
     )
-    with pytest.raises(_client.APIStatusError):
+    with pytest.raises(APIStatusError):
         harness.history()
     assert harness.attempts == 1 and harness.waits == []
 
@@ -227,6 +229,20 @@ def test_a_timeout_is_retried_with_backoff(harness: Harness) -> None:
 
 
 # -- per-call overrides ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client_class", [Client, AsyncClient])
+def test_with_options_rebinds_the_resources_of_a_subclass(client_class: type[Any]) -> None:
+    # The resources are cached properties of Client, two classes below with_options' own; a
+    # clone that kept the original's would send through the original's settings.
+    class Subclass(client_class):  # type: ignore[misc, valid-type]
+        pass
+
+    client = Subclass("test-key")
+    client.backlinks  # cached on the original before the clone is made
+    clone = client.with_options(max_retries=0)
+    assert clone.backlinks._client is clone and client.backlinks._client is client
+    assert clone.with_raw_response._client is clone
 
 
 @pytest.mark.parametrize("max_retries", [0, 4])
@@ -345,7 +361,7 @@ def test_timeouts_are_on_by_default(api: Any, harness: Harness) -> None:
     harness.server.reply_json(payload())
     raw = harness.run(
         lambda client: client.with_raw_response.backlinks.history_live(**HISTORY_ARGUMENTS),
-        timeout=_client.DEFAULT_TIMEOUT,
+        timeout=_constants.DEFAULT_TIMEOUT,
     )
     timeouts = raw.http_response.request.extensions["timeout"]
     assert set(timeouts) == {"connect", "read", "write", "pool"}

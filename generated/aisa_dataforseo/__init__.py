@@ -16,11 +16,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from ._base_client import (
+        APIResponse,
+    )
     from ._batch import (
         batches,
     )
     from ._client import (
-        APIResponse,
         AsyncClient,
         Client,
     )
@@ -133,8 +135,8 @@ __all__ = [
 
 # Importing the package stays cheap (no httpx, no models) until a name is first used.
 _EXPORTS = {
+    "APIResponse": "._base_client",
     "batches": "._batch",
-    "APIResponse": "._client",
     "AsyncClient": "._client",
     "Client": "._client",
     "Response": "._envelope",

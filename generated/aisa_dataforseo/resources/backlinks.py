@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from .._client import async_to_raw_response, to_raw_response
+from .._base_client import async_to_raw_response, to_raw_response
 from .._envelope import Response
 from .._resource import AsyncResource, SyncResource
 

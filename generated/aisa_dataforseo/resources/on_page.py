@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .._client import async_to_raw_response, to_raw_response
+from .._base_client import async_to_raw_response, to_raw_response
 from .._envelope import Response
 from .._pagination import AsyncPager, By, Paging, SyncPager
 from .._resource import AsyncResource, SyncResource
