@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,9 @@ from .pipeline import build_files, build_ir
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".dfsgen-cache"
 EXIT_OK, EXIT_DRIFT, EXIT_SPEC = 0, 1, 2
+# The virtualenv the README's commands make; a Python without dfsgen's libraries hands over to it.
+VENV = ROOT / ".venv"
+HANDED_OVER = "DFSGEN_HANDED_OVER"  # set in the handed-over process, so it never hands over again
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -150,7 +154,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(arguments)
     try:
         code: int = args.run(args)
     except SpecErrors as failure:
@@ -159,9 +164,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{len(failure.errors)} error(s) in the specs; nothing was written", file=sys.stderr)
         return EXIT_SPEC
     except (GenerationError, UnsafeOutput) as failure:
+        if isinstance(failure, GenerationError) and failure.stage == "setup":
+            _hand_over(arguments, failure.target)
         print(f"error: {failure}; nothing was written", file=sys.stderr)
         return EXIT_SPEC
     except ModuleNotFoundError as missing:  # jinja2, yaml, jsonschema, black: imported on first need
+        _hand_over(arguments, missing.name or "a library")
         print(f"error: {missing.name} is not installed for {sys.executable}; install dfsgen first: pip install -e .", file=sys.stderr)
         return EXIT_SPEC
     return code
+
+
+def _hand_over(arguments: list[str], missing: str) -> None:
+    """Run the command again in the project's virtualenv, when this Python lacks a library and
+    that one exists: ``python -m generator check`` from a checkout then works with any ``python``
+    on PATH. Nothing has been written when a library is found missing, so running again is safe.
+    Returns only when there is no virtualenv to hand over to (or this is it)."""
+    python = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if os.environ.get(HANDED_OVER) or not python.is_file() or Path(sys.prefix).resolve() == VENV.resolve():
+        return
+    print(f"note: {missing} is not installed for {sys.executable}; running under {_shown(python)}", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(python, [str(python), "-m", "generator", *arguments], {**os.environ, HANDED_OVER: "1"})

@@ -461,6 +461,7 @@ def test_a_library_without_metadata_exits_2_naming_it_not_as_drift(
         raise PackageNotFoundError(name)
 
     monkeypatch.setattr(cache, "version", missing)
+    monkeypatch.setattr(cli, "VENV", tmp_path / "no-venv")  # nothing to hand over to
     code = cli.main(["check", "--cache", str(tmp_path / "cache")])
     error = capsys.readouterr().err
     assert code == cli.EXIT_SPEC
@@ -475,5 +476,74 @@ def test_a_missing_module_exits_2_naming_it(
 
     monkeypatch.delitem(sys.modules, "generator.check", raising=False)
     monkeypatch.setitem(sys.modules, "jsonschema", None)  # makes `import jsonschema` fail
+    monkeypatch.setenv(cli.HANDED_OVER, "1")  # as in a process already handed over
     assert cli.main(["validate"]) == cli.EXIT_SPEC
     assert "error: jsonschema is not installed for" in capsys.readouterr().err
+
+
+class HandedOver(Exception):
+    """Raised in place of ``os.execve``: the command it would have run."""
+
+
+def fake_venv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from generator import cli
+
+    venv = tmp_path / ".venv"
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    python.parent.mkdir(parents=True)
+    python.write_text("", encoding="utf-8")
+    monkeypatch.setattr(cli, "VENV", venv)
+    monkeypatch.delenv(cli.HANDED_OVER, raising=False)
+
+    def execve(path: Path, argv: list[str], env: dict[str, str]) -> None:
+        raise HandedOver(path, argv, env)
+
+    monkeypatch.setattr(os, "execve", execve)
+    return python
+
+
+def test_a_python_without_black_hands_the_command_to_the_project_venv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from importlib.metadata import PackageNotFoundError
+
+    from generator import cache, cli
+
+    def missing(name: str) -> str:
+        raise PackageNotFoundError(name)
+
+    python = fake_venv(tmp_path, monkeypatch)
+    monkeypatch.setattr(cache, "version", missing)
+    arguments = ["check", "--cache", str(tmp_path / "cache")]
+    with pytest.raises(HandedOver) as handed:
+        cli.main(arguments)
+    path, argv, env = handed.value.args
+    assert path == python and argv == [str(python), "-m", "generator", *arguments]
+    assert env[cli.HANDED_OVER] == "1"
+    assert "note: black is not installed for" in capsys.readouterr().err
+
+
+def test_a_missing_module_hands_over_too_but_only_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import cli
+
+    fake_venv(tmp_path, monkeypatch)
+    monkeypatch.delitem(sys.modules, "generator.check", raising=False)
+    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    with pytest.raises(HandedOver):
+        cli.main(["validate"])
+    monkeypatch.setenv(cli.HANDED_OVER, "1")  # the handed-over process reports, it does not loop
+    assert cli.main(["validate"]) == cli.EXIT_SPEC
+
+
+def test_the_project_venv_itself_does_not_hand_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import cli
+
+    fake_venv(tmp_path, monkeypatch)
+    monkeypatch.setattr(sys, "prefix", str(cli.VENV))
+    monkeypatch.delitem(sys.modules, "generator.check", raising=False)
+    monkeypatch.setitem(sys.modules, "jsonschema", None)
+    assert cli.main(["validate"]) == cli.EXIT_SPEC
