@@ -22,7 +22,7 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import GenerationError
+from .errors import GenerationError, not_installed
 
 GENERATOR = Path(__file__).resolve().parent
 TEMPLATES = GENERATOR.parent / "templates"
@@ -57,9 +57,7 @@ def library_version(name: str) -> str:
     try:
         return version(name)
     except PackageNotFoundError:
-        raise GenerationError(
-            "setup", name, f"not installed for {sys.executable}; install dfsgen first: pip install -e ."
-        ) from None
+        raise GenerationError("setup", name, not_installed()) from None
 
 
 def _files(root: Path | None) -> list[tuple[Path, str]]:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GenerationError, SpecErrors
+from .errors import GenerationError, SpecErrors, not_installed
 from .output import UnsafeOutput, compare, guard, write_tree
 from .pipeline import build_files, build_ir
 
@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_SPEC
     except ModuleNotFoundError as missing:  # jinja2, yaml, jsonschema, black: imported on first need
         _hand_over(arguments, missing.name or "a library")
-        print(f"error: {missing.name} is not installed for {sys.executable}; install dfsgen first: pip install -e .", file=sys.stderr)
+        print(f"error: {missing.name} is {not_installed()}", file=sys.stderr)
         return EXIT_SPEC
     return code
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 
@@ -35,3 +36,8 @@ class GenerationError(Exception):
         self.target = target
         self.detail = detail
         super().__init__(f"{stage} failed for {target}: {detail}")
+
+
+def not_installed() -> str:
+    """What to say of a library this Python lacks (a system ``python`` beside the project's virtualenv)."""
+    return f"not installed for {sys.executable}; install dfsgen first: pip install -e ."
