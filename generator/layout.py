@@ -12,7 +12,14 @@ black's rules matter for the code the templates fill in from the specs:
   trailing comma; an item still too long splits the same way.
 
 ``fit`` knows only the shapes the templates give it (calls, tuples, lists, subscripts, strings,
-names); a test renders the real specs and asserts black leaves every file as it is.
+names); a test renders the real specs and asserts black leaves every file as it is. Two shapes
+are past what it is worth re-deriving: an annotated line too long for its line (a model's field,
+a method's parameter) goes through black's rules for an assignment's right-hand side and its
+parenthesised type hints; a ``class`` or ``def`` line too long splits its bases or its return
+annotation. ``statement``, ``header`` and ``parameter`` hand such a line, alone, to black in the
+smallest code that puts it where it stands in the file: black lays a line out from that line and
+its depth alone, so the result is what black would make of it in the whole file. Only long lines
+pay for it, and each one once (names repeat from file to file).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import io
 import keyword
 import re
 import tokenize
+from functools import lru_cache
 
 LINE = 100
 _INDENT = 4
@@ -46,6 +54,58 @@ def fit(text: str, indent: int) -> str:
     """
     first, *rest = _lay(text.strip(), indent)
     return "\n".join([first[1]] + [" " * level + line for level, line in rest])
+
+
+def statement(text: str, indent: int) -> str:
+    """A simple statement (``name: T = value``, ``return f(x)``) at ``indent``, laid out by black.
+
+    Continuation lines carry their indentation and the first line none, as with ``fit``.
+    """
+    text = text.strip()
+    if indent + len(text) <= LINE:
+        return text
+    # Each ``if`` opens a block one level deeper, down to the statement's own depth.
+    opening = tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
+    return _black_between(opening, text, indent, ())
+
+
+def header(text: str, indent: int) -> str:
+    """The first line of a ``class`` or ``def`` (up to its colon) at ``indent``, laid out by black."""
+    text = text.strip()
+    if indent + len(text) <= LINE:
+        return text
+    opening = tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
+    return _black_between(opening, text, indent, (" " * (indent + _INDENT) + "pass",))
+
+
+def parameter(text: str, indent: int) -> str:
+    """One parameter of a ``def`` exploded one parameter a line (``name: T | None = None,``), at
+    ``indent``, laid out by black."""
+    text = text.strip()
+    if indent + len(text) <= LINE:
+        return text
+    outer = indent - _INDENT
+    opening = (*(" " * level + "if _:" for level in range(0, outer, _INDENT)), " " * outer + "def _(")
+    return _black_between(opening, text, indent, (" " * outer + "):", " " * indent + "pass"))
+
+
+@lru_cache(maxsize=4096)
+def _black_between(opening: tuple[str, ...], text: str, indent: int, closing: tuple[str, ...]) -> str:
+    """black's lines for ``text`` at ``indent``, between the lines that open and close its context."""
+    import black
+
+    from .format import black_mode
+
+    source = "\n".join([*opening, " " * indent + text, *closing]) + "\n"
+    try:
+        formatted = black.format_str(source, mode=black_mode())
+    except Exception:  # noqa: BLE001 - not valid code: left as it is, the file's black run reports it
+        return text
+    # Blank lines are black's spacing of the context (before a nested ``def``); a simple
+    # statement or parameter has none of its own.
+    lines = [line for line in formatted.splitlines() if line]
+    body = lines[len(opening) : len(lines) - len(closing)]
+    return "\n".join(body)[indent:]
 
 
 def _lay(text: str, indent: int) -> list[tuple[int, str]]:

@@ -132,10 +132,14 @@ def _convert(
     return _scalar(node, errors, file)
 
 
+_TEXT_TAGS = frozenset({"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"})
+
+
 def _scalar(node: yaml.Node, errors: list[SpecError], file: str) -> Any:
-    if node.tag == "tag:yaml.org,2002:timestamp":
-        # Dates stay text: the checker parses them, so "2019-02-30" gets a message about dates
-        # rather than a constructor traceback, and bounds like "today - 1 year" share one path.
+    if node.tag in _TEXT_TAGS:
+        # A string is its text (most of a spec: constructing it costs more than reading it).
+        # Dates stay text too: the checker parses them, so "2019-02-30" gets a message about
+        # dates rather than a constructor traceback, and bounds like "today - 1 year" share one path.
         return node.value
     try:
         return _Constructor().construct_object(node, deep=True)

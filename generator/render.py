@@ -259,6 +259,9 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         pyrepr=pyrepr,
         fit=layout.fit,
+        statement=layout.statement,
+        header=layout.header,
+        parameter=layout.parameter,
         docstring=docstring,
         wrap=wrap,
         describe=describe,
@@ -291,16 +294,22 @@ def _escape_invisible(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
 
 
-def docstring(text: str, indent: int = 0) -> str:
-    """A triple-quoted docstring for doc text, wrapped to the line length, safe for any input."""
+def docstring(text: str, indent: int = 0, attribute: bool = False) -> str:
+    """A triple-quoted docstring for doc text, wrapped to the line length, safe for any input.
+
+    An ``attribute``'s docstring (the string after a field) is a plain string statement to black,
+    which leaves it alone: its closing quotes go on their own line when the last line is full.
+    A real docstring's (module, class, function) stay on a lone line's end, as black puts them.
+    """
     safe = _docstring_safe(text) or "Undocumented."
     if indent + 6 + len(safe) <= LINE:
         return f'"""{safe}"""'
     pad = " " * indent
-    # The opening quotes share the first line; the closing quotes get their own.
     body = textwrap.fill(
         safe, LINE - indent, initial_indent='"""', break_long_words=False, break_on_hyphens=False
     )
+    if "\n" not in body and not attribute:
+        return body + '"""'
     return body.replace("\n", "\n" + pad) + "\n" + pad + '"""'
 
 

@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, SPEC_DIR
 
 from generator import cache
+from generator.errors import GenerationError
 from generator.pipeline import build_files
 
 
@@ -168,3 +169,17 @@ def test_an_unwritable_cache_only_costs_time(tmp_path: Path, uncached: dict[str,
     blocker.write_text("a file where the cache directory should be", encoding="utf-8")
     assert build_files(SPEC_DIR, blocker) == uncached
     assert build_files(SPEC_DIR, blocker) == uncached
+
+
+def test_library_versions_come_from_the_first_dist_info_on_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "Shaped_Like.This-2.0.1.dist-info").mkdir(parents=True)
+    (second / "shaped_like_this-1.0.dist-info").mkdir(parents=True)
+    (second / "other-9.9.dist-info").mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(first), str(second), *sys.path])
+    # Any spelling of the name that normalises alike (PEP 503) finds it; the first entry wins.
+    assert cache.version("shaped-like.this") == cache.version("Shaped_Like_This") == "2.0.1"
+    assert cache.version("other") == "9.9"
+    assert cache.version("no-such-library-anywhere") is None
+    with pytest.raises(GenerationError, match="no-such-library-anywhere"):
+        cache.library_version("no-such-library-anywhere")

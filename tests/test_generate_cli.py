@@ -453,12 +453,10 @@ def test_a_library_without_metadata_exits_2_naming_it_not_as_drift(
 ) -> None:
     """A system ``python`` beside the project's virtualenv: neither a traceback nor exit 1, which
     a drift check would take for drift."""
-    from importlib.metadata import PackageNotFoundError
-
     from generator import cache, cli
 
-    def missing(name: str) -> str:
-        raise PackageNotFoundError(name)
+    def missing(name: str) -> None:
+        return None  # no dist-info and no other metadata for it on this Python's path
 
     monkeypatch.setattr(cache, "version", missing)
     monkeypatch.setattr(cli, "VENV", tmp_path / "no-venv")  # nothing to hand over to
@@ -505,12 +503,10 @@ def fake_venv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_python_without_black_hands_the_command_to_the_project_venv(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from importlib.metadata import PackageNotFoundError
-
     from generator import cache, cli
 
-    def missing(name: str) -> str:
-        raise PackageNotFoundError(name)
+    def missing(name: str) -> None:
+        return None  # no dist-info and no other metadata for it on this Python's path
 
     python = fake_venv(tmp_path, monkeypatch)
     monkeypatch.setattr(cache, "version", missing)
