@@ -543,3 +543,28 @@ def test_the_project_venv_itself_does_not_hand_over(
     monkeypatch.delitem(sys.modules, "generator.check", raising=False)
     monkeypatch.setitem(sys.modules, "jsonschema", None)
     assert cli.main(["validate"]) == cli.EXIT_SPEC
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, collecting: bool) -> None:
+    """The build freezes its documents and IR out of the collector's passes while black runs;
+    afterwards, built or failed, nothing stays frozen and the collector is on or off as before."""
+    import gc
+
+    from generator.errors import SpecErrors
+    from generator.pipeline import build_files
+
+    broken = shutil.copytree(SPEC_DIR, tmp_path / "spec")
+    (broken / "backlinks" / "index.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    was_enabled = gc.isenabled()
+    try:
+        if not collecting:
+            gc.disable()
+        assert build_files(SPEC_DIR, None)
+        assert gc.get_freeze_count() == 0 and gc.isenabled() is collecting
+        with pytest.raises(SpecErrors):
+            build_files(broken, None)
+        assert gc.get_freeze_count() == 0 and gc.isenabled() is collecting
+    finally:
+        if was_enabled:
+            gc.enable()
