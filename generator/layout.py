@@ -29,6 +29,7 @@ import keyword
 import re
 import tokenize
 from functools import lru_cache
+from pathlib import Path
 
 LINE = 100
 _INDENT = 4
@@ -56,29 +57,30 @@ def fit(text: str, indent: int) -> str:
     return "\n".join([first[1]] + [" " * level + line for level, line in rest])
 
 
-def statement(text: str, indent: int) -> str:
+def statement(text: str, indent: int, cache_dir: Path | None = None) -> str:
     """A simple statement (``name: T = value``, ``return f(x)``) at ``indent``, laid out by black.
 
-    Continuation lines carry their indentation and the first line none, as with ``fit``.
+    Continuation lines carry their indentation and the first line none, as with ``fit``. A line
+    that needs black is looked up in black's cache in ``cache_dir`` first, as a file is.
     """
     text = text.strip()
     if indent + len(text) <= LINE:
         return text
     # Each ``if`` opens a block one level deeper, down to the statement's own depth.
     opening = tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
-    return _black_between(opening, text, indent, ())
+    return _black_between(opening, text, indent, (), cache_dir)
 
 
-def header(text: str, indent: int) -> str:
+def header(text: str, indent: int, cache_dir: Path | None = None) -> str:
     """The first line of a ``class`` or ``def`` (up to its colon) at ``indent``, laid out by black."""
     text = text.strip()
     if indent + len(text) <= LINE:
         return text
     opening = tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
-    return _black_between(opening, text, indent, (" " * (indent + _INDENT) + "pass",))
+    return _black_between(opening, text, indent, (" " * (indent + _INDENT) + "pass",), cache_dir)
 
 
-def parameter(text: str, indent: int) -> str:
+def parameter(text: str, indent: int, cache_dir: Path | None = None) -> str:
     """One parameter of a ``def`` exploded one parameter a line (``name: T | None = None,``), at
     ``indent``, laid out by black."""
     text = text.strip()
@@ -86,21 +88,22 @@ def parameter(text: str, indent: int) -> str:
         return text
     outer = indent - _INDENT
     opening = (*(" " * level + "if _:" for level in range(0, outer, _INDENT)), " " * outer + "def _(")
-    return _black_between(opening, text, indent, (" " * outer + "):", " " * indent + "pass"))
+    return _black_between(opening, text, indent, (" " * outer + "):", " " * indent + "pass"), cache_dir)
 
 
 @lru_cache(maxsize=4096)
-def _black_between(opening: tuple[str, ...], text: str, indent: int, closing: tuple[str, ...]) -> str:
+def _black_between(
+    opening: tuple[str, ...], text: str, indent: int, closing: tuple[str, ...], cache_dir: Path | None
+) -> str:
     """black's lines for ``text`` at ``indent``, between the lines that open and close its context."""
-    import black
-
-    from .format import black_mode
+    # Through the format cache: a build whose files black's cache answers would otherwise still
+    # run black on every long line while rendering them (2.6 s for the 548-operation API).
+    from .format import format_one
 
     source = "\n".join([*opening, " " * indent + text, *closing]) + "\n"
-    try:
-        formatted = black.format_str(source, mode=black_mode())
-    except Exception:  # noqa: BLE001 - not valid code: left as it is, the file's black run reports it
-        return text
+    formatted, failure = format_one("line.py", source, cache_dir)
+    if failure is not None:
+        return text  # not valid code: left as it is, the file's own black run reports it
     # Blank lines are black's spacing of the context (before a nested ``def``); a simple
     # statement or parameter has none of its own.
     lines = [line for line in formatted.splitlines() if line]

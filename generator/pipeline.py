@@ -198,7 +198,7 @@ class _Maker:
     """Renders and formats one file: the unit of work the processes share."""
 
     def __init__(self, override_dir: Path | None, cache_dir: Path | None) -> None:
-        self.renderer = render.Renderer(override_dir)
+        self.renderer = render.Renderer(override_dir, cache_dir)
         self.cache_dir = cache_dir
 
     def plan(self, api: Api) -> list[render.Job]:

@@ -14,6 +14,7 @@ import textwrap
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,8 +118,9 @@ def plan(api: ir.Api) -> list[Job]:
 class Renderer:
     """Renders jobs with one environment, made on first use (so a forked helper makes its own)."""
 
-    def __init__(self, override_dir: Path | None = None) -> None:
+    def __init__(self, override_dir: Path | None = None, cache_dir: Path | None = None) -> None:
         self.override_dir = override_dir
+        self.cache_dir = cache_dir  # black's, for the lines the templates leave to it (layout.py)
         self._environment: jinja2.Environment | None = None
         self._found: dict[str, Path | None] = {}
         self._texts: dict[str, str] = {}
@@ -128,7 +130,7 @@ class Renderer:
         if job.output.verbatim:
             return _header(job.path, job.sources) + self._text(job)
         if self._environment is None:
-            self._environment = environment(self.override_dir)
+            self._environment = environment(self.override_dir, self.cache_dir)
         return _render_file(self._environment, job.output.template, job.path, job.context, job.sources, job.api)
 
     def formatted(self, job: Job) -> bool:
@@ -238,7 +240,7 @@ def _header(path: str, sources: list[str]) -> str:
 # -- the environment and its filters ----------------------------------------------------------
 
 
-def environment(override_dir: Path | None = None) -> jinja2.Environment:
+def environment(override_dir: Path | None = None, cache_dir: Path | None = None) -> jinja2.Environment:
     # Imported here: a run answered from the build cache (generator/cache.py) never loads Jinja.
     import jinja2
 
@@ -259,9 +261,9 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         pyrepr=pyrepr,
         fit=layout.fit,
-        statement=layout.statement,
-        header=layout.header,
-        parameter=layout.parameter,
+        statement=partial(layout.statement, cache_dir=cache_dir),
+        header=partial(layout.header, cache_dir=cache_dir),
+        parameter=partial(layout.parameter, cache_dir=cache_dir),
         docstring=docstring,
         wrap=wrap,
         describe=describe,

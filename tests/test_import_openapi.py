@@ -309,3 +309,30 @@ def test_rendered_modules_of_long_named_operations_are_black_stable(tmp_path: Pa
     assert "(\n    Model\n):" in every and ") = None\n" in every and ": Literal[\n" in every
     unstable = sorted(path for path, text in modules.items() if black.format_str(text, mode=black_mode()) != text)
     assert unstable == []
+
+
+def test_the_long_lines_black_lays_out_are_remembered_in_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose files black's cache answers does not run black on their long lines either."""
+    import black
+
+    from generator import layout
+    from generator.render import Renderer, plan
+
+    imported = import_document(load_document(REFERENCE), LONG_LINES)
+    write_drafts(imported, tmp_path / "spec", SPEC_DIR / "api.yaml")
+    api = build_ir(tmp_path / "spec")
+    cache = tmp_path / "cache"
+
+    def rendered() -> dict[str, str]:
+        layout._black_between.cache_clear()  # this process's memory of them, as in a new run
+        renderer = Renderer(cache_dir=cache)
+        return {job.path: renderer.render(job) for job in plan(api)}
+
+    first = rendered()
+    assert any(cache.rglob("*")), "no long line was laid out by black"
+
+    def refuse(*args: object, **kwargs: object) -> str:
+        raise AssertionError("black ran on a line its cache holds")
+
+    monkeypatch.setattr(black, "format_str", refuse)
+    assert rendered() == first
