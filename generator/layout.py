@@ -66,9 +66,7 @@ def statement(text: str, indent: int, cache_dir: Path | None = None) -> str:
     text = text.strip()
     if indent + len(text) <= LINE:
         return text
-    # Each ``if`` opens a block one level deeper, down to the statement's own depth.
-    opening = tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
-    return _black_between(opening, text, indent, (), cache_dir)
+    return _black_between(_blocks(indent), text, indent, (), cache_dir)
 
 
 def header(text: str, indent: int, cache_dir: Path | None = None) -> str:
@@ -76,8 +74,7 @@ def header(text: str, indent: int, cache_dir: Path | None = None) -> str:
     text = text.strip()
     if indent + len(text) <= LINE:
         return text
-    opening = tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
-    return _black_between(opening, text, indent, (" " * (indent + _INDENT) + "pass",), cache_dir)
+    return _black_between(_blocks(indent), text, indent, (" " * (indent + _INDENT) + "pass",), cache_dir)
 
 
 def parameter(text: str, indent: int, cache_dir: Path | None = None) -> str:
@@ -87,8 +84,13 @@ def parameter(text: str, indent: int, cache_dir: Path | None = None) -> str:
     if indent + len(text) <= LINE:
         return text
     outer = indent - _INDENT
-    opening = (*(" " * level + "if _:" for level in range(0, outer, _INDENT)), " " * outer + "def _(")
+    opening = (*_blocks(outer), " " * outer + "def _(")
     return _black_between(opening, text, indent, (" " * outer + "):", " " * indent + "pass"), cache_dir)
+
+
+def _blocks(indent: int) -> tuple[str, ...]:
+    """Lines that open one block per level, down to code at ``indent``."""
+    return tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
 
 
 @lru_cache(maxsize=4096)

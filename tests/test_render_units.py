@@ -797,3 +797,32 @@ def test_fit_tells_a_display_after_a_keyword_from_a_call() -> None:
     line = f"return ({LONG}, {LONG}, {LONG})"
     source = f"def f():\n    {line}\n"
     assert f"def f():\n    {fit(line, 4)}\n" == black(source)
+
+
+LONG_MODEL = "AppendixUserDataPriceDomainAnalyticsTechnologiesTechnologiesSummaryLivePriorityNormal"
+# (code before, the function, the line's indentation, the line, code after): black's layout of the
+# whole file must be the line as the function lays it out.
+BLACK_LAID_CASES = [
+    ("class A:\n    ", "statement", 4, f"priority_normal: list[{LONG_MODEL}] | None = None", ""),
+    ("class A:\n    ", "statement", 4, f"short: list[{LONG_MODEL[:60]}] | None = None", ""),
+    ("class A:\n    ", "statement", 4, f'key_: list[{LONG_MODEL[:50]}] | None = field(default=None, metadata={{JSON_KEY: "key"}})', ""),
+    ("class A:\n    def f(self):\n        ", "statement", 8, f"return responses(module.{LONG_MODEL}Result)", ""),
+    ("", "header", 0, f"class {LONG_MODEL}Searches(Model):", "\n    pass"),
+    ("", "header", 0, f"def {LONG_MODEL.lower()}_responses() -> st.SearchStrategy[dict[str, Any]]:", "\n    pass"),
+    ("class A:\n    def f(\n        self,\n        ", "parameter", 8,
+     'os: Literal["windows", "macos", "android", "ios", "chromeos", "linux", "freebsd", "haiku"] | None = None,', "\n    ):\n        pass"),
+    ("class A:\n    def f(\n        self,\n        ", "parameter", 8, f"by: {LONG_MODEL} | None = None,", "\n    ):\n        pass"),
+    ("class A:\n    ", "statement", 4, "short: int | None = None", ""),
+]
+
+
+@pytest.mark.parametrize(("before", "function", "indent", "line", "after"), BLACK_LAID_CASES)
+def test_lines_left_to_black_are_laid_out_as_in_the_whole_file(
+    before: str, function: str, indent: int, line: str, after: str, tmp_path: Path
+) -> None:
+    from generator import layout
+
+    lay = getattr(layout, function)
+    laid = lay(line, indent, cache_dir=tmp_path)
+    assert f"{before}{laid}{after}\n" == black(f"{before}{line}{after}\n")
+    assert lay(line, indent, cache_dir=tmp_path) == laid
