@@ -565,6 +565,12 @@ def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, col
         with pytest.raises(SpecErrors):
             build_files(broken, None)
         assert gc.get_freeze_count() == 0 and gc.isenabled() is collecting
+        # What the caller froze stays frozen, however the build ends.
+        gc.freeze()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and build_files(SPEC_DIR, None)
+        assert gc.get_freeze_count() == frozen
     finally:
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
