@@ -63,34 +63,35 @@ def statement(text: str, indent: int, cache_dir: Path | None = None) -> str:
     Continuation lines carry their indentation and the first line none, as with ``fit``. A line
     that needs black is looked up in black's cache in ``cache_dir`` first, as a file is.
     """
-    text = text.strip()
-    if indent + len(text) <= LINE:
-        return text
-    return _black_between(_blocks(indent), text, indent, (), cache_dir)
+    return _by_black(text, indent, _blocks(indent), (), cache_dir)
 
 
 def header(text: str, indent: int, cache_dir: Path | None = None) -> str:
     """The first line of a ``class`` or ``def`` (up to its colon) at ``indent``, laid out by black."""
-    text = text.strip()
-    if indent + len(text) <= LINE:
-        return text
-    return _black_between(_blocks(indent), text, indent, (" " * (indent + _INDENT) + "pass",), cache_dir)
+    return _by_black(text, indent, _blocks(indent), (" " * (indent + _INDENT) + "pass",), cache_dir)
 
 
 def parameter(text: str, indent: int, cache_dir: Path | None = None) -> str:
     """One parameter of a ``def`` exploded one parameter a line (``name: T | None = None,``), at
     ``indent``, laid out by black."""
-    text = text.strip()
-    if indent + len(text) <= LINE:
-        return text
     outer = indent - _INDENT
     opening = (*_blocks(outer), " " * outer + "def _(")
-    return _black_between(opening, text, indent, (" " * outer + "):", " " * indent + "pass"), cache_dir)
+    return _by_black(text, indent, opening, (" " * outer + "):", " " * indent + "pass"), cache_dir)
 
 
 def _blocks(indent: int) -> tuple[str, ...]:
     """Lines that open one block per level, down to code at ``indent``."""
     return tuple(" " * level + "if _:" for level in range(0, indent, _INDENT))
+
+
+def _by_black(
+    text: str, indent: int, opening: tuple[str, ...], closing: tuple[str, ...], cache_dir: Path | None
+) -> str:
+    """``text`` as it is when it fits its line (black leaves it so); else black's lines for it."""
+    text = text.strip()
+    if indent + len(text) <= LINE:
+        return text
+    return _black_between(opening, text, indent, closing, cache_dir)
 
 
 @lru_cache(maxsize=4096)

@@ -455,10 +455,7 @@ def test_a_library_without_metadata_exits_2_naming_it_not_as_drift(
     a drift check would take for drift."""
     from generator import cache, cli
 
-    def missing(name: str) -> None:
-        return None  # no dist-info and no other metadata for it on this Python's path
-
-    monkeypatch.setattr(cache, "version", missing)
+    monkeypatch.setattr(cache, "version", lambda name: None)  # no dist-info, no metadata at all
     monkeypatch.setattr(cli, "VENV", tmp_path / "no-venv")  # nothing to hand over to
     code = cli.main(["check", "--cache", str(tmp_path / "cache")])
     error = capsys.readouterr().err
@@ -505,11 +502,8 @@ def test_a_python_without_black_hands_the_command_to_the_project_venv(
 ) -> None:
     from generator import cache, cli
 
-    def missing(name: str) -> None:
-        return None  # no dist-info and no other metadata for it on this Python's path
-
     python = fake_venv(tmp_path, monkeypatch)
-    monkeypatch.setattr(cache, "version", missing)
+    monkeypatch.setattr(cache, "version", lambda name: None)  # no dist-info, no metadata at all
     arguments = ["check", "--cache", str(tmp_path / "cache")]
     with pytest.raises(HandedOver) as handed:
         cli.main(arguments)

@@ -27,6 +27,7 @@ from generator.importers.openapi import (
     load_document,
     write_drafts,
 )
+from generator.ir import Api
 from generator.output import write_tree
 from generator.pipeline import build_files, build_ir
 
@@ -291,17 +292,23 @@ def counted(imported: Imported) -> dict[str, int]:
 LONG_LINES = r"re:/v3/(dataforseo_labs/google/domain_intersection/live|app_data/apple/app_list/task_post|ai_optimization/chat_gpt/llm_responses/live|content_analysis/sentiment_analysis/live)"
 
 
-def test_rendered_modules_of_long_named_operations_are_black_stable(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def long_named(tmp_path_factory: pytest.TempPathFactory) -> Api:
+    imported = import_document(load_document(REFERENCE), LONG_LINES)
+    assert len(imported.drafts) == 4
+    spec = tmp_path_factory.mktemp("long_named") / "spec"
+    write_drafts(imported, spec, SPEC_DIR / "api.yaml")
+    return build_ir(spec)
+
+
+def test_rendered_modules_of_long_named_operations_are_black_stable(long_named: Api) -> None:
     """black's first pass finds nothing to change (a second pass doubles its time on the file)."""
     import black
 
     from generator.format import black_mode
     from generator.render import render_package
 
-    imported = import_document(load_document(REFERENCE), LONG_LINES)
-    assert len(imported.drafts) == 4
-    write_drafts(imported, tmp_path / "spec", SPEC_DIR / "api.yaml")
-    rendered = render_package(build_ir(tmp_path / "spec"))
+    rendered = render_package(long_named)
     modules = {path: text for path, text in rendered.items() if path.endswith(".py")}
     every = "\n".join(modules.values())
     # The shapes black gives the long lines are there: split class bases, a parenthesised
@@ -311,22 +318,21 @@ def test_rendered_modules_of_long_named_operations_are_black_stable(tmp_path: Pa
     assert unstable == []
 
 
-def test_the_long_lines_black_lays_out_are_remembered_in_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_long_lines_black_lays_out_are_remembered_in_its_cache(
+    long_named: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A build whose files black's cache answers does not run black on their long lines either."""
     import black
 
     from generator import layout
     from generator.render import Renderer, plan
 
-    imported = import_document(load_document(REFERENCE), LONG_LINES)
-    write_drafts(imported, tmp_path / "spec", SPEC_DIR / "api.yaml")
-    api = build_ir(tmp_path / "spec")
     cache = tmp_path / "cache"
 
     def rendered() -> dict[str, str]:
         layout._black_between.cache_clear()  # this process's memory of them, as in a new run
         renderer = Renderer(cache_dir=cache)
-        return {job.path: renderer.render(job) for job in plan(api)}
+        return {job.path: renderer.render(job) for job in plan(long_named)}
 
     first = rendered()
     assert any(cache.rglob("*")), "no long line was laid out by black"
