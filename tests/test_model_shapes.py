@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -171,6 +172,21 @@ def test_a_batch_of_mixed_shapes_round_trips_each_item_in_its_own_key_order() ->
     assert [item.page_to_status_code for item in parsed.items or []] == list(range(60))
     handed = OnPageLinksResult.from_dict({"items": copy.deepcopy(items)}, copy=False)
     assert handed == parsed
+
+
+def test_items_in_more_key_orders_than_get_a_pass_each_keep_their_own() -> None:
+    # Twelve orders of the keys, interleaved: eight are told apart a pass each, the rest one
+    # item at a time; every item comes back in its own order, and an error still names its item.
+    orders = list(itertools.permutations(ITEM))[:12]
+    items = [{key: {**ITEM, "page_to_status_code": n}[key] for key in orders[n % 12]} for n in range(60)]
+    assert len({tuple(item) for item in items}) == 12
+    parsed = OnPageLinksResult.from_dict({"items": copy.deepcopy(items)})
+    assert json.dumps(parsed.to_dict()) == json.dumps({"items": items})
+    assert [item.page_to_status_code for item in parsed.items or []] == list(range(60))
+    items[57]["domain_to"] = 5
+    with pytest.raises(ResponseParseError, match="expected a string") as caught:
+        links(items)
+    assert caught.value.path == "items[57].domain_to"
 
 
 def test_items_that_are_not_objects_are_refused_at_their_index() -> None:

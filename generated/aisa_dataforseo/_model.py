@@ -31,7 +31,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from itertools import accumulate, chain, compress, repeat
-from operator import eq, is_, itemgetter, setitem
+from operator import eq, is_, itemgetter, not_, setitem
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 from ._errors import ResponseParseError
@@ -180,15 +180,19 @@ def _objects(values: list[Any], locate: Locate) -> list[dict[str, Any]]:
 
 def _positions(shapes: list[Any]) -> dict[Any, list[int]]:
     """Where each distinct value of ``shapes`` occurs, in the order they first occur."""
-    distinct = dict.fromkeys(shapes)
-    if len(distinct) <= _FEW_SHAPES:
-        # A pass in C per shape: a page mixes a few kinds of item (links with and without an image).
-        indices = range(len(shapes))
-        return {
-            shape: list(compress(indices, map(eq, shapes, repeat(shape)))) for shape in distinct
-        }
     positions: dict[Any, list[int]] = {}
-    for position, shape in enumerate(shapes):
+    indices: Iterable[int] = range(len(shapes))
+    # A pass in C per shape, over the values the passes before did not take: a page mixes a
+    # few kinds of item (links with and without an image). No key tuple is hashed, and one of
+    # another length is told apart by its length alone.
+    while shapes and len(positions) < _FEW_SHAPES:
+        shape = shapes[0]
+        same = list(map(eq, shapes, repeat(shape)))
+        positions[shape] = list(compress(indices, same))
+        others = list(map(not_, same))
+        indices, shapes = list(compress(indices, others)), list(compress(shapes, others))
+    # Many shapes: the rest one at a time.
+    for position, shape in zip(indices, shapes):
         positions.setdefault(shape, []).append(position)
     return positions
 
