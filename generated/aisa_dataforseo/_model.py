@@ -183,8 +183,8 @@ def _positions(shapes: list[Any]) -> dict[Any, list[int]]:
     positions: dict[Any, list[int]] = {}
     indices: Iterable[int] = range(len(shapes))
     # A pass in C per shape, over the values the passes before did not take: a page mixes a
-    # few kinds of item (links with and without an image). No key tuple is hashed, and one of
-    # another length is told apart by its length alone.
+    # few kinds of item (links with and without an image). Each shape is hashed once, not once
+    # per item, and a tuple of another length is told apart by its length alone.
     while shapes and len(positions) < _FEW_SHAPES:
         shape = shapes[0]
         same = list(map(eq, shapes, repeat(shape)))
