@@ -31,17 +31,17 @@ def median_time(run: Callable[[], object], repeat: int, number: int = 1) -> floa
     return statistics.median(timings)
 
 
-def median_pair(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
-    """Medians of two runs timed alternately, so that a busy machine slows both alike."""
-    timings: tuple[list[float], list[float]] = ([], [])
+def median_alternating(runs: Sequence[Callable[[], object]], repeat: int) -> list[float]:
+    """Medians of runs timed in turn, round after round, so that a busy machine slows each alike."""
+    timings: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        for run, into in ((first, timings[0]), (second, timings[1])):
+        for run, into in zip(runs, timings):
             # Each run starts with no garbage left by the one before it for the collector to visit.
             gc.collect()
             start = time.perf_counter()
             run()
             into.append(time.perf_counter() - start)
-    return statistics.median(timings[0]), statistics.median(timings[1])
+    return [statistics.median(timing) for timing in timings]
 
 
 def median_command(

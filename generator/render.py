@@ -59,6 +59,7 @@ OUTPUTS = (
     Output("_errors.py.jinja", "{package}/_errors.py"),
     Output("_model.py", "{package}/_model.py"),
     Output("_validation.py", "{package}/_validation.py"),
+    Output("_json.py", "{package}/_json.py"),
     Output("_envelope.py.jinja", "{package}/_envelope.py"),
     Output("_constants.py.jinja", "{package}/_constants.py"),
     Output("_base_client.py", "{package}/_base_client.py"),

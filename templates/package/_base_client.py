@@ -50,6 +50,7 @@ from ._errors import (
     code_error_class,
     status_error_class,
 )
+from ._json import loads
 from ._validation import Clock, EndpointSpec, utc_today
 
 if TYPE_CHECKING:
@@ -577,7 +578,7 @@ def _decode(response: httpx.Response) -> Any:
             body=response.text,
         )
     try:
-        return response.json()
+        return loads(response.content)
     except ValueError as error:  # truncated or otherwise broken JSON, or bytes that are not UTF-8
         raise ResponseParseError(
             f"the body is not valid JSON: {error}", body=response.text
@@ -625,7 +626,7 @@ def _body_failure(parsed: Response[Any]) -> ResponseStatusError | None:
 
 def _status_error(response: httpx.Response) -> APIError:
     try:
-        body: object = response.json()
+        body: object = loads(response.content)
     except ValueError:
         body = response.text
     message = body.get("status_message") if isinstance(body, dict) else None
