@@ -8,19 +8,16 @@ itself and dict keys in their order.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aisa_dataforseo import _json
-from conftest import GENERATED_DIR
 from hypothesis import given
 from hypothesis import strategies as st
-from loopback import LoopbackServer, Reply, call
+from loopback import LoopbackServer, call
+from test_package_quality import fresh_python
 
 RESPONSES = Path(__file__).parent / "responses"
 
@@ -47,6 +44,7 @@ ORDINARY = {
     "a duplicated key": b'{"a": 1, "b": 2, "a": 3}',
     "escapes and non-ASCII text": '{"t": "tab\\t \\u00e9 \u00fc \\ud83d\\ude00 \\"q\\""}'.encode(),
 }
+BODIES = {**AWKWARD, **ORDINARY}
 
 
 def outcome(decode: Callable[[bytes], Any], content: bytes) -> tuple[str, str]:
@@ -66,9 +64,9 @@ def decoder(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return str(request.param)
 
 
-@pytest.mark.parametrize("case", list(AWKWARD) + list(ORDINARY))
+@pytest.mark.parametrize("case", list(BODIES))
 def test_a_body_decodes_as_json_decodes_it(decoder: str, case: str) -> None:
-    content = {**AWKWARD, **ORDINARY}[case]
+    content = BODIES[case]
     assert outcome(_json.loads, content) == outcome(json.loads, content)
 
 
@@ -122,15 +120,7 @@ def test_without_orjson_the_package_decodes_with_json(tmp_path: Path) -> None:
         "assert _json._orjson_loads is None\n"
         "print(repr(_json.loads(b'{\"a\": [1, 2.5, null, 18446744073709551616]}')))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=tmp_path,
-        env=dict(os.environ, PYTHONPATH=str(GENERATED_DIR)),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = fresh_python(code, tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == repr({"a": [1, 2.5, None, 2**64]})
 
@@ -140,7 +130,7 @@ def test_a_response_keeps_an_integer_past_64_bits_exact(
 ) -> None:
     body = json.loads((RESPONSES / "backlinks_history_live.json").read_text(encoding="utf-8"))
     body["tasks"][0]["x_new_counter"] = 2**70
-    server.reply(Reply(body=json.dumps(body), headers={"Content-Type": "application/json"}))
+    server.reply_json(body)
     response = call(flavour, server, "backlinks.history_live", target="techcrunch.com")
     kept = response.to_dict()["tasks"][0]["x_new_counter"]
     assert kept == 2**70 and type(kept) is int

@@ -111,7 +111,7 @@ class APIResponse(Generic[T]):
         return self.http_response.text
 
     def json(self) -> Any:
-        return self.http_response.json()
+        return loads(self.http_response.content)
 
     def parse(self) -> T:
         """The parsed response, with the same errors a plain call raises."""
