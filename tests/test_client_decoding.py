@@ -8,6 +8,7 @@ itself and dict keys in their order.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,45 @@ def test_any_json_text_decodes_as_json_decodes_it(
     # not UTF-8) are all drawn: each is a case where orjson alone would differ.
     content = json.dumps(value, ensure_ascii=ascii_only).encode(encoding, "surrogatepass")
     assert outcome(_json.loads, content) == outcome(json.loads, content)
+
+
+# Filler for the digit-run check: text with no digits, digit-dense text that makes the stride-9
+# sampling give up (dates), text that makes every sampling give up ("1-" has a digit at every
+# stride), and digit runs just short of 19 that neighbouring digits may lengthen.
+FILLERS = {
+    "urls": b'"https://www.example.com/path/page", ',
+    "dates": b'"2017-01-24 13:20:59 +00:00", ',
+    "dashes": b"1-" * 24,
+    "17 digits": b"12345678901234567",
+    "one digit": b"9",
+    "space": b" ",
+}
+LONG_RUN = re.compile(rb"[0-9]{19}")
+
+
+@given(
+    pieces=st.lists(st.sampled_from(list(FILLERS.values())), max_size=48),
+    run=st.integers(min_value=0, max_value=24),
+    at=st.integers(min_value=0),
+)
+def test_the_digit_run_check_finds_what_a_full_scan_finds(
+    pieces: list[bytes], run: int, at: int
+) -> None:
+    filler = b"".join(pieces)
+    at %= len(filler) + 1
+    content = filler[:at] + b"5" * run + filler[at:]
+    assert _json._has_long_digit_run(content) == (LONG_RUN.search(content) is not None)
+
+
+@pytest.mark.parametrize("filler", list(FILLERS))
+def test_an_integer_past_64_bits_is_exact_at_every_offset_in_any_text(filler: str) -> None:
+    # Every offset against both strides, after enough filler for each sampling to give up.
+    padding = FILLERS[filler] * 40
+    for offset in range(40):
+        pad = json.dumps(padding[offset:].decode()).encode()
+        content = b'{"pad": %s, "n": -18446744073709551617}' % pad
+        assert outcome(_json.loads, content) == outcome(json.loads, content), offset
+        assert _json.loads(content)["n"] == -(2**64) - 1
 
 
 def test_without_orjson_the_package_decodes_with_json(tmp_path: Path) -> None:
