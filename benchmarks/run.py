@@ -406,16 +406,19 @@ def import_rows(work: Path, repeat: int) -> list[Row]:
             f"with aisa_dataforseo.Client('key', base_url={url!r}, max_retries=0) as client:\n"
             "    client.backlinks.index()\n"
         )
-        httpx_call = (
-            "import httpx\n"
-            "with httpx.Client() as client:\n"
-            f"    client.post({url + '/dataforseo/backlinks/index'!r}, json=[{{}}]).json()\n"
+        post = f"    client.post({url + '/dataforseo/backlinks/index'!r}, json=[{{}}]).json()\n"
+        httpx_call = "import httpx\nwith httpx.Client() as client:\n" + post
+        # As our client connects to an http:// base URL: without reading a CA bundle it cannot use.
+        httpx_plain = (
+            "import ssl\nimport httpx\n"
+            "with httpx.Client(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)) as client:\n" + post
         )
         commands = {
             "ours": ([PYTHON, "-S", "-c", first_call], ours_env),
             "bare": ([PYTHON, "-S", "-c", "pass"], ours_env),
             "httpx client": ([PYTHON, "-S", "-c", "import httpx\nhttpx.Client().close()\n"], ours_env),
             "httpx call": ([PYTHON, "-S", "-c", httpx_call], ours_env),
+            "httpx call, no CA bundle": ([PYTHON, "-S", "-c", httpx_plain], ours_env),
             "ours, shared": ([PYTHON, "-c", first_call], shared_env),
         }
         if peers.OFFICIAL_CLIENT.available:
@@ -432,8 +435,12 @@ def import_rows(work: Path, repeat: int) -> list[Row]:
         Row("client", first, ours, "python -S -c pass", times["bare"]),
         Row("client", first, ours, official_name, theirs, 0.2, note=floor_note),
         Row("client", first, ours, "import httpx + Client + one POST", times["httpx call"], note="our cost above the floor httpx sets"),
+        Row("client", first, ours, "the same, no CA bundle read (as ours connects to http://)", times["httpx call, no CA bundle"],
+            note="our own modules and work: the rest is httpx's"),
         Row("client", "floor: import httpx + Client().close()", times["httpx client"], official_name, theirs, note=missing),
         Row("client", "floor: import httpx + Client + one POST", times["httpx call"], official_name, theirs, note=missing),
+        Row("client", "floor: import httpx + Client + one POST, no CA bundle read", times["httpx call, no CA bundle"], official_name,
+            theirs, note=missing),
         Row("client", f"{first}, benchmark environment", times["ours, shared"], f"{official_name}, benchmark environment",
             times.get("official, shared"), note=missing or "the peers' extras installed: httpx then imports its CLI (rich, click)"),
     ]
