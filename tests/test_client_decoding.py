@@ -114,13 +114,14 @@ def test_any_json_text_decodes_as_json_decodes_it(
     assert outcome(_json.loads, content) == outcome(json.loads, content)
 
 
-# Filler for the digit-run check: text with no digits, digit-dense text that makes the stride-9
-# sampling give up (dates), text that makes every sampling give up ("1-" has a digit at every
-# stride), and digit runs just short of 19 that neighbouring digits may lengthen.
+# Filler for the digit-run check: text with no digits, text that makes the stride-9 sampling give
+# up (dates), text that makes the stride-4 one give up ("1-", a digit at every even offset), both
+# (then every byte is read), and digit runs just short of 19 that neighbouring digits may lengthen.
 FILLERS = {
     "urls": b'"https://www.example.com/path/page", ',
     "dates": b'"2017-01-24 13:20:59 +00:00", ',
     "dashes": b"1-" * 24,
+    "dates and dashes": b'"2017-01-24 13:20:59 +00:00", ' + b"1-" * 24,
     "17 digits": b"12345678901234567",
     "one digit": b"9",
     "space": b" ",
@@ -144,7 +145,9 @@ def test_the_digit_run_check_finds_what_a_full_scan_finds(
 
 @pytest.mark.parametrize("filler", list(FILLERS))
 def test_an_integer_past_64_bits_is_exact_at_every_offset_in_any_text(filler: str) -> None:
-    # Every offset against both strides, after enough filler for each sampling to give up.
+    # Every offset against both strides; with each filler before it, the integer is found by
+    # the stride-9 sampling (urls), the stride-4 one (dates) or by reading every byte (dates and
+    # dashes, at most offsets).
     padding = FILLERS[filler] * 40
     for offset in range(40):
         pad = json.dumps(padding[offset:].decode()).encode()
